@@ -43,6 +43,8 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--out", type=Path, default=Path("docs"), help="folder the Markdown pages go to (default: docs)")
     build.add_argument("--templates", type=Path, default=Path("templates"), help="folder of Jinja templates that override the built-in ones (default: templates)")
     build.add_argument("--words", type=int, default=pipeline.Settings.words, help="word budget of each briefing (default: %(default)s)")
+    build.add_argument("--cache", type=Path, default=Path(".digest-cache"), help="folder of the rebuild cache (default: .digest-cache)")
+    build.add_argument("--no-cache", action="store_true", help="ignore and do not write the cache")
     build.add_argument("--strict", action="store_true", help="exit with status 1 if any input file was skipped or degraded")
     build.add_argument("--json", type=Path, metavar="FILE", help="also write the briefings as JSON lines to FILE")
     build.set_defaults(run=_build)
@@ -72,7 +74,8 @@ def _parser() -> argparse.ArgumentParser:
 
 def _build(args: argparse.Namespace) -> int:
     settings = pipeline.Settings(words=args.words)
-    report = pipeline.build(args.seeds, args.out, settings, templates=args.templates, progress=True)
+    cache_dir = None if args.no_cache else args.cache
+    report = pipeline.build(args.seeds, args.out, settings, templates=args.templates, progress=True, cache_dir=cache_dir)
     for notice in report.result.corpus.notices:
         print(notice, file=sys.stderr)
     corpus = report.result.corpus

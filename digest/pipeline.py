@@ -6,11 +6,15 @@ Every door (the CLI, the MkDocs plugin, the benchmarks) comes through here, so t
 
 from __future__ import annotations
 
+import os
+import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from . import clean, events, read, sentences, summarize
+from . import cache, clean, events, read, sentences, summarize
+from .cache import Cache
 from .models import Article, Briefing, Event, Notice, Sentence
 
 
@@ -43,50 +47,97 @@ class Result:
         return {a.id: a for a in self.corpus.articles}
 
 
-def load(seeds: Path, progress: bool = False) -> Corpus:
-    """Read and clean every file below `seeds`."""
+def load(seeds: Path, progress: bool = False, store: Cache = Cache(None)) -> Corpus:
+    """Read and clean every file below `seeds`; files whose bytes are unchanged come from `store`."""
     paths, notices = read.discover(seeds)
+    keys = {path: _file_key(path, seeds) for path in paths}
+    known = store.get_many("read", keys.values())
+    fresh = [path for path in paths if keys[path] not in known]
+    read_now = dict(zip(fresh, _map(_read_one, [(p, seeds) for p in fresh], progress, "read")))
+    store.put_many("read", {keys[p]: read_now[p] for p in fresh})
+    store.keep_only("read", keys.values())
     raw: list[Article] = []
-    for path in _progress(paths, "read", progress):
-        found, problems = read.read_file(path, seeds)
+    for path in paths:
+        found, problems = read_now[path] if path in read_now else known[keys[path]]
         raw.extend(found)
         notices.extend(problems)
     cleaned, problems = clean.clean(raw)
     notices.extend(problems)
-    files = sorted({p.relative_to(seeds).as_posix() for p in paths} | {n.path for n in notices})
+    files = sorted({p.relative_to(seeds).as_posix() for p in paths} | {n.path for n in notices if n.path})
     return Corpus(files=tuple(files), articles=tuple(cleaned), notices=tuple(notices))
+
+
+def _file_key(path: Path, root: Path) -> str:
+    try:
+        content = path.read_bytes()
+    except OSError as error:  # unreadable: never cached, read_file reports it
+        return cache.key("unreadable", path.relative_to(root).as_posix(), str(error), time.time_ns())
+    return cache.key("file", path.relative_to(root).as_posix(), content)
+
+
+def _read_one(job: tuple[Path, Path]) -> tuple[list[Article], list[Notice]]:
+    path, root = job
+    return read.read_file(path, root)
 
 
 def split_all(articles: Iterable[Article]) -> dict[str, tuple[Sentence, ...]]:
     return {a.id: sentences.split(a) for a in articles}
 
 
+def run(seeds: Path, settings: Settings = Settings(), progress: bool = False, cache_dir: Path | None = None) -> Result:
+    """The whole pipeline over a folder, in memory; with `cache_dir`, unchanged work is reused."""
+    store = Cache(cache_dir / "cache.sqlite" if cache_dir is not None else None)
+    try:
+        corpus = load(seeds, progress, store)
+        return run_articles(corpus, settings, progress, store)
+    finally:
+        store.close()
+
+
+def run_articles(
+    corpus: Corpus, settings: Settings = Settings(), progress: bool = False, store: Cache = Cache(None)
+) -> Result:
+    """Sentences, events and briefings for an already read corpus."""
+    articles = {a.id: a for a in corpus.articles}
+    article_keys = {a.id: cache.key("article", a) for a in corpus.articles}
+
+    known = store.get_many("sentences", article_keys.values())
+    sents = {aid: known[k] if k in known else sentences.split(articles[aid]) for aid, k in article_keys.items()}
+    store.put_many("sentences", {k: sents[aid] for aid, k in article_keys.items() if k not in known})
+    store.keep_only("sentences", article_keys.values())
+
+    groups_key = cache.key("events", sorted(article_keys.values()))
+    evts = store.get_many("events", [groups_key]).get(groups_key)
+    if evts is None:
+        evts = events.group(corpus.articles)
+        store.put_many("events", {groups_key: evts})
+        store.keep_only("events", [groups_key])
+
+    briefing_keys = [cache.key("briefing", e, [article_keys[a] for a in e.article_ids], settings) for e in evts]
+    known = store.get_many("briefing", briefing_keys)
+    todo = [(e, k) for e, k in zip(evts, briefing_keys) if k not in known]
+    made = dict(zip((k for _, k in todo), summarize_events([e for e, _ in todo], articles, sents, settings, progress)))
+    store.put_many("briefing", made)
+    store.keep_only("briefing", briefing_keys)
+    briefings = tuple(known.get(k) or made[k] for k in briefing_keys)
+    return Result(corpus=corpus, sentences=sents, events=evts, briefings=briefings, settings=settings)
+
+
 def summarize_events(
     evts: Sequence[Event],
     articles: Mapping[str, Article],
     sents: Mapping[str, tuple[Sentence, ...]],
-    settings: Settings,
+    settings: Settings = Settings(),
     progress: bool = False,
-) -> tuple[Briefing, ...]:
-    return tuple(
-        summarize.summarize(e, articles, sents, words=settings.words)
-        for e in _progress(evts, "summarize", progress)
-    )
+) -> list[Briefing]:
+    """One briefing per event, in order; on both cores when there are many events."""
+    jobs = [(e, {a: articles[a] for a in e.article_ids}, {a: sents[a] for a in e.article_ids}, settings) for e in evts]
+    return _map(_summarize_one, jobs, progress, "summarize")
 
 
-def run(seeds: Path, settings: Settings = Settings(), progress: bool = False) -> Result:
-    """The whole pipeline over a folder, in memory."""
-    corpus = load(seeds, progress)
-    return run_articles(corpus, settings, progress)
-
-
-def run_articles(corpus: Corpus, settings: Settings = Settings(), progress: bool = False) -> Result:
-    """Sentences, events and briefings for an already read corpus."""
-    articles = {a.id: a for a in corpus.articles}
-    sents = split_all(corpus.articles)
-    evts = events.group(corpus.articles)
-    briefings = summarize_events(evts, articles, sents, settings, progress)
-    return Result(corpus=corpus, sentences=sents, events=evts, briefings=briefings, settings=settings)
+def _summarize_one(job) -> Briefing:
+    event, articles, sents, settings = job
+    return summarize.summarize(event, articles, sents, words=settings.words)
 
 
 @dataclass(frozen=True)
@@ -103,11 +154,12 @@ def build(
     settings: Settings = Settings(),
     templates: Path | None = None,
     progress: bool = False,
+    cache_dir: Path | None = None,
 ) -> BuildReport:
     """The whole pipeline, then the Markdown pages written under `out` (atomically)."""
     from . import pages, publish
 
-    result = run(seeds, settings, progress)
+    result = run(seeds, settings, progress, cache_dir)
     overrides = [templates] if templates is not None and templates.is_dir() else []
     counts = publish.write_tree(pages.render(result, overrides), out)
     return BuildReport(result=result, written=counts["written"], unchanged=counts["unchanged"], removed=counts["removed"])
@@ -157,7 +209,19 @@ def summarize_records(
         yield summarize.summarize(event, by_id, split_all(articles), words=settings.words), notices
 
 
-def _progress(items: Sequence, desc: str, enabled: bool):
+def _map(function, jobs: Sequence, progress: bool, desc: str) -> list:
+    """`function` over `jobs`, in order; on both cores when there is enough work to pay for the pool."""
+    if len(jobs) < _POOL_THRESHOLD or (os.cpu_count() or 1) < 2:
+        return [function(job) for job in _progress(jobs, desc, progress)]
+    with ProcessPoolExecutor(max_workers=min(os.cpu_count() or 1, 4)) as pool:
+        chunk = max(1, len(jobs) // 64)
+        return list(_progress(pool.map(function, jobs, chunksize=chunk), desc, progress, total=len(jobs)))
+
+
+_POOL_THRESHOLD = 200  # below this, starting worker processes costs more than it saves
+
+
+def _progress(items, desc: str, enabled: bool, total: int | None = None):
     """A tqdm bar on stderr when asked for and stderr is a terminal; the plain sequence otherwise."""
     if not enabled:
         return items
@@ -165,4 +229,4 @@ def _progress(items: Sequence, desc: str, enabled: bool):
 
     from tqdm import tqdm
 
-    return tqdm(items, desc=desc, unit="item", disable=not sys.stderr.isatty(), leave=False)
+    return tqdm(items, desc=desc, total=total, unit="item", disable=not sys.stderr.isatty(), leave=False)

@@ -1,0 +1,93 @@
+"""A persistent key -> value store that lets a rebuild redo only what changed.
+
+Keys are content hashes: of the input bytes, of the settings, and of the code itself
+(`CODE_VERSION` hashes every module of the package), so an edit to any of them misses
+the cache rather than serving stale output. Values are pickled; the store is one
+SQLite file, safe against a killed build (SQLite commits atomically).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import pickle
+import sqlite3
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+_PACKAGE = Path(__file__).resolve().parent
+
+
+def _code_version() -> str:
+    digest = hashlib.sha256()
+    for path in sorted(_PACKAGE.rglob("*.py")):
+        digest.update(path.relative_to(_PACKAGE).as_posix().encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+CODE_VERSION = _code_version()
+
+
+def key(*parts: object) -> str:
+    """A stable hash of `parts` (bytes, str or anything with a stable repr) and the code version."""
+    digest = hashlib.sha256(CODE_VERSION.encode())
+    for part in parts:
+        data = part if isinstance(part, bytes) else repr(part).encode()
+        digest.update(len(data).to_bytes(8, "little"))
+        digest.update(data)
+    return digest.hexdigest()
+
+
+class Cache:
+    """Namespaced values in one SQLite file; `Cache(None)` keeps nothing (a cold build)."""
+
+    def __init__(self, path: Path | None):
+        self._db = None
+        if path is not None:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(path, isolation_level=None)
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=NORMAL")
+            self._db.execute("CREATE TABLE IF NOT EXISTS kv (ns TEXT, k TEXT, v BLOB, PRIMARY KEY (ns, k))")
+
+    def get_many(self, ns: str, keys: Iterable[str]) -> dict[str, Any]:
+        if self._db is None:
+            return {}
+        wanted = list(dict.fromkeys(keys))
+        found: dict[str, Any] = {}
+        for chunk in _chunks(wanted, 500):
+            marks = ",".join("?" * len(chunk))
+            rows = self._db.execute(f"SELECT k, v FROM kv WHERE ns = ? AND k IN ({marks})", (ns, *chunk))
+            for k, v in rows:
+                found[k] = pickle.loads(v)
+        return found
+
+    def put_many(self, ns: str, items: dict[str, Any]) -> None:
+        if self._db is None or not items:
+            return
+        rows = [(ns, k, pickle.dumps(v, protocol=pickle.HIGHEST_PROTOCOL)) for k, v in items.items()]
+        with self._db:
+            self._db.execute("BEGIN")
+            self._db.executemany("INSERT OR REPLACE INTO kv VALUES (?, ?, ?)", rows)
+
+    def keep_only(self, ns: str, keys: Iterable[str]) -> None:
+        """Forget every entry of `ns` not in `keys`, so the cache does not grow without bound."""
+        if self._db is None:
+            return
+        with self._db:
+            self._db.execute("BEGIN")
+            self._db.execute("CREATE TEMP TABLE IF NOT EXISTS live (k TEXT PRIMARY KEY)")
+            self._db.execute("DELETE FROM live")
+            self._db.executemany("INSERT OR IGNORE INTO live VALUES (?)", ((k,) for k in keys))
+            self._db.execute("DELETE FROM kv WHERE ns = ? AND k NOT IN (SELECT k FROM live)", (ns,))
+
+    def close(self) -> None:
+        if self._db is not None:
+            self._db.close()
+            self._db = None
+
+
+def _chunks(items: list[str], size: int) -> Iterator[list[str]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]

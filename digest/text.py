@@ -1,0 +1,97 @@
+"""Language-aware word helpers shared by the summary stage and its benchmark.
+
+Words are Unicode letters and digits with their combining marks (so Devanagari vowel
+signs stay inside a word), case-folded, with apostrophes dropped so that "I'm" and a
+copy that lost its apostrophe ("Im") give the same token. Stemmers and stop-word lists
+come from libraries that work offline: nltk's Snowball stemmers (no data download),
+sumy's Czech stemmer and sumy's stop-word lists, with jusText's lists for languages
+sumy lacks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import lru_cache
+
+import regex
+
+# ISO 639-1 codes to the language names the libraries use.
+_NAMES = {
+    "ar": "arabic", "cs": "czech", "da": "danish", "de": "german", "el": "greek",
+    "en": "english", "es": "spanish", "fi": "finnish", "fr": "french", "he": "hebrew",
+    "hi": "hindi", "hu": "hungarian", "it": "italian", "nl": "dutch", "no": "norwegian",
+    "pl": "polish", "pt": "portuguese", "ro": "romanian", "ru": "russian", "sk": "slovak",
+    "sv": "swedish", "uk": "ukrainian",
+}
+_SNOWBALL = {
+    "arabic", "danish", "dutch", "english", "finnish", "french", "german", "hungarian",
+    "italian", "norwegian", "portuguese", "romanian", "russian", "spanish", "swedish",
+}
+
+_APOSTROPHES = regex.compile(r"['\u2019\u02bc\u0060\u00b4]")
+_WORD = regex.compile(r"[\p{L}\p{N}][\p{L}\p{M}\p{N}]*")
+
+
+def language_name(language: str | None) -> str:
+    """'en' or 'English' -> 'english'; unknown codes are returned case-folded."""
+    if not language:
+        return "english"
+    key = language.strip().casefold()
+    return _NAMES.get(key, key)
+
+
+def words(text: str) -> list[str]:
+    """Case-folded word tokens of `text`, apostrophes removed, punctuation dropped."""
+    return _WORD.findall(_APOSTROPHES.sub("", text).casefold())
+
+
+def count_words(text: str) -> int:
+    """The budget's unit: whitespace-separated tokens."""
+    return len(text.split())
+
+
+@lru_cache(maxsize=None)
+def stemmer(language: str | None) -> Callable[[str], str]:
+    """A cached stem function for `language`; identity where no stemmer is known."""
+    name = language_name(language)
+    stem: Callable[[str], str]
+    if name in _SNOWBALL:
+        from nltk.stem.snowball import SnowballStemmer
+
+        stem = SnowballStemmer(name).stem
+    elif name in ("czech", "slovak"):
+        from sumy.nlp.stemmers.czech import stem_word
+
+        stem = stem_word
+    else:
+        return _identity
+    return lru_cache(maxsize=200_000)(stem)
+
+
+def _identity(word: str) -> str:
+    return word
+
+
+@lru_cache(maxsize=None)
+def stop_words(language: str | None) -> frozenset[str]:
+    """Function words of `language`, normalised like `words` output; empty if none known."""
+    name = language_name(language)
+    found: frozenset[str] = frozenset()
+    try:
+        from sumy.utils import get_stop_words
+
+        found = frozenset(get_stop_words(name))
+    except LookupError:
+        try:  # jusText comes with trafilatura and covers languages sumy lacks (Hindi)
+            import justext
+
+            found = frozenset(justext.get_stoplist(name.capitalize()))
+        except (ImportError, ValueError):
+            found = frozenset()
+    return frozenset(w for word in found for w in words(word))
+
+
+def stems(text: str, language: str | None) -> list[str]:
+    """Stemmed word tokens of `text`."""
+    stem = stemmer(language)
+    return [stem(w) for w in words(text)]
