@@ -65,7 +65,16 @@ def stemmer(language: str | None) -> Callable[[str], str]:
         stem = stem_word
     else:
         return _identity
-    return lru_cache(maxsize=200_000)(stem)
+    return lru_cache(maxsize=200_000)(_letters_only(stem))
+
+
+def _letters_only(stem: Callable[[str], str]) -> Callable[[str], str]:
+    """Numbers and mixed tokens ("8th", "a330") pass unstemmed (sumy's Czech stemmer warns on them)."""
+
+    def apply(word: str) -> str:
+        return stem(word) if word.isalpha() else word
+
+    return apply
 
 
 def _identity(word: str) -> str:

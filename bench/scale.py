@@ -1,0 +1,559 @@
+"""How fast the digest is at 1,000 / 10,000 / 50,000 articles, and how little a rebuild redoes.
+
+    python bench/scale.py                          # N = 1,000 and 10,000 (about ten minutes)
+    python bench/scale.py --sizes 1000 10000 50000 --mkdocs-max 50000   # the full run (long)
+    python bench/scale.py --write-page docs/performance.md
+
+For each N a synthetic corpus (`bench/corpus.py`: real ECB+ and TAC text, invented outlets,
+wire copies) is written into a scratch copy of the project (mkdocs.yml, templates/, docs/), and
+every step runs in its own child process, so its wall time and peak memory are its own:
+
+1. the stages one by one through the pipeline functions (load, split_all, events.group,
+   summarize_events, pages.render, publish.write_tree);
+2. `digest build`, cold (no cache);
+3. `digest build` again, unchanged, then after one new article: seconds, and which files under
+   docs/ changed bytes or were rewritten with the same bytes;
+4. `mkdocs build` of the generated site, and of a reference site: plain MkDocs Material with
+   the same pages count, sizes and nav set-up, the same theme, only the `search` plugin;
+5. the size of `search/search_index.json` and the time `json.loads` takes on it.
+
+Peak memory is the larger of the biggest single process (`ru_maxrss`, from wait4) and the sum
+over the step's whole process tree (worker pools included), sampled every 50 ms.
+A step that fails is reported as "n/a (error: ...)" and the run goes on.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import platform
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # `bench` is a folder of scripts, not an installed package
+
+from bench.corpus import add_article, load_sources, make_corpus  # noqa: E402
+
+PROJECT_FILES = ("mkdocs.yml", "templates", "docs", "overrides", "hooks")  # copied when present
+STAGES = ("load", "split_all", "events.group", "summarize_events", "pages.render", "publish.write_tree")
+MB = 1024 * 1024
+
+
+# ---------------------------------------------------------------------------- running one step
+
+
+@dataclass
+class Step:
+    seconds: float | None = None
+    peak_mb: float | None = None
+    error: str | None = None
+    notes: dict = field(default_factory=dict)
+
+    def cell(self, extra: str = "") -> str:
+        if self.error:
+            return f"n/a (error: {self.error})"
+        if self.seconds is None:
+            return "n/a"
+        text = f"{self.seconds:.2f} s"
+        if self.peak_mb is not None:
+            text += f", {self.peak_mb:,.0f} MB"
+        return text + (f"; {extra}" if extra else "")
+
+
+def run_child(command: list[str], cwd: Path, log: Path, timeout: float) -> tuple[Step, str]:
+    """Run `command`, returning its wall time, peak memory and standard output."""
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
+    log.parent.mkdir(parents=True, exist_ok=True)
+    with open(log.with_suffix(".out"), "wb") as out, open(log.with_suffix(".err"), "wb") as err:
+        start = time.perf_counter()
+        child = subprocess.Popen(command, cwd=cwd, env=env, stdout=out, stderr=err, start_new_session=True)
+        sampler = _TreeSampler(child.pid)
+        timer = threading.Timer(timeout, _kill_group, (child.pid,))
+        sampler.start()
+        timer.start()
+        _, status, usage = os.wait4(child.pid, 0)  # this child's own rusage, not the whole harness's
+        seconds = time.perf_counter() - start
+        timer.cancel()
+        sampler.stop()
+        child.returncode = os.waitstatus_to_exitcode(status)
+    stdout = log.with_suffix(".out").read_text(encoding="utf-8", errors="replace")
+    peak = max(usage.ru_maxrss * 1024 / MB, sampler.peak / MB)  # ru_maxrss is in KiB on Linux
+    step = Step(seconds=seconds, peak_mb=peak)
+    if child.returncode != 0:
+        lines = log.with_suffix(".err").read_text(encoding="utf-8", errors="replace").strip().splitlines()
+        reason = "timed out" if child.returncode == -9 else (lines[-1] if lines else f"exit status {child.returncode}")
+        step.error = reason[:160]
+    return step, stdout
+
+
+def _kill_group(pid: int) -> None:
+    try:
+        os.killpg(pid, 9)
+    except ProcessLookupError:
+        pass
+
+
+class _TreeSampler(threading.Thread):
+    """The largest total resident memory of a process group (the step and its workers)."""
+
+    def __init__(self, group: int):
+        super().__init__(daemon=True)
+        self.group = group
+        self.peak = 0
+        self._done = threading.Event()
+        self._page = os.sysconf("SC_PAGE_SIZE")
+
+    def run(self) -> None:
+        while not self._done.wait(0.05):
+            self.peak = max(self.peak, self._total())
+
+    def stop(self) -> None:
+        self._done.set()
+        self.join()
+
+    def _total(self) -> int:
+        total = 0
+        for entry in os.scandir("/proc"):
+            if not entry.name.isdigit():
+                continue
+            try:
+                stat = Path(entry.path, "stat").read_text()
+                fields = stat[stat.rindex(")") + 2 :].split()
+                if int(fields[2]) == self.group:  # field 5 of /proc/pid/stat: process group
+                    total += int(Path(entry.path, "statm").read_text().split()[1]) * self._page
+            except (OSError, ValueError, IndexError):
+                continue  # the process ended while we looked
+        return total
+
+
+# ---------------------------------------------------------------------------- the stages, in a child
+
+
+def stage_child(seeds: Path, out: Path, templates: Path) -> None:
+    """Run the stages one by one, printing a JSON line per stage: seconds and peak memory so far."""
+    from digest import pipeline
+
+    def peak_mb() -> float:
+        own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+        return max(own, workers) / 1024
+
+    def stage(name, work):
+        start = time.perf_counter()
+        try:
+            value = work()
+        except Exception as error:  # report and stop: later stages need this one's output
+            print(json.dumps({"stage": name, "error": f"{type(error).__name__}: {error}"[:160]}), flush=True)
+            raise SystemExit(0)
+        print(json.dumps({"stage": name, "seconds": time.perf_counter() - start, "peak_mb": peak_mb()}), flush=True)
+        return value
+
+    settings = pipeline.Settings()
+    corpus = stage("load", lambda: pipeline.load(seeds))
+    sents = stage("split_all", lambda: pipeline.split_all(corpus.articles))
+    from digest import events
+
+    evts = stage("events.group", lambda: events.group(corpus.articles))
+    by_id = {a.id: a for a in corpus.articles}
+    briefings = stage("summarize_events", lambda: tuple(pipeline.summarize_events(evts, by_id, sents, settings)))
+    result = pipeline.Result(corpus=corpus, sentences=sents, events=evts, briefings=briefings, settings=settings)
+    from digest import pages, publish
+
+    overrides = [templates] if templates.is_dir() else []
+    rendered = stage("pages.render", lambda: dict(pages.render(result, overrides)))
+    stage("publish.write_tree", lambda: publish.write_tree(rendered, out))
+    print(json.dumps({"articles": len(corpus.articles), "events": len(evts), "pages": len(rendered)}), flush=True)
+
+
+def run_stages(work: Path, timeout: float) -> dict[str, Step]:
+    command = [sys.executable, str(Path(__file__).resolve()), "--stage-child", "seeds", "stage-docs", "templates"]
+    whole, stdout = run_child(command, work, work / "logs" / "stages", timeout)
+    steps: dict[str, Step] = {}
+    for line in stdout.splitlines():
+        row = json.loads(line)
+        if "stage" in row:
+            steps[row["stage"]] = Step(seconds=row.get("seconds"), peak_mb=row.get("peak_mb"), error=row.get("error"))
+        else:
+            steps["counts"] = Step(notes=row)
+    for name in STAGES:
+        if name not in steps:
+            steps[name] = Step(error=whole.error or "an earlier stage failed")
+    return steps
+
+
+# ---------------------------------------------------------------------------- digest build, cold and incremental
+
+
+def snapshot(docs: Path) -> dict[str, tuple[int, int, str]]:
+    """path -> (size, mtime_ns, sha1) of every page under docs/ (bookkeeping dot-files left out)."""
+    found = {}
+    for path in sorted(docs.rglob("*")):
+        relative = path.relative_to(docs)
+        if path.is_file() and not any(part.startswith(".") for part in relative.parts):
+            stat = path.stat()
+            found[relative.as_posix()] = (stat.st_size, stat.st_mtime_ns, hashlib.sha1(path.read_bytes()).hexdigest())
+    return found
+
+
+def compare(before: dict, after: dict) -> dict[str, int]:
+    common = before.keys() & after.keys()
+    return {
+        "added": len(after.keys() - before.keys()),
+        "removed": len(before.keys() - after.keys()),
+        "changed": sum(1 for p in common if before[p][2] != after[p][2]),
+        "rewritten same bytes": sum(1 for p in common if before[p][2] == after[p][2] and before[p][1] != after[p][1]),
+        "untouched": sum(1 for p in common if before[p][1:] == after[p][1:]),
+    }
+
+
+def digest_build(work: Path, name: str, timeout: float) -> Step:
+    command = [sys.executable, "-m", "digest.cli", "build", "--seeds", "seeds", "--out", "docs",
+               "--templates", "templates", "--cache", ".digest-cache"]  # fmt: skip
+    before = snapshot(work / "docs")
+    step, _ = run_child(command, work, work / "logs" / name, timeout)
+    step.notes = compare(before, snapshot(work / "docs"))
+    summary = [line for line in (work / "logs" / f"{name}.err").read_text(errors="replace").splitlines() if "pages:" in line]
+    if summary:
+        step.notes["digest says"] = summary[-1].split("pages:")[1].split("->")[0].strip()
+    return step
+
+
+# ---------------------------------------------------------------------------- mkdocs, the site and its reference
+
+
+class _Tagged:
+    """A YAML value with a tag PyYAML's safe loader does not know (!ENV, !!python/name:...), kept as is."""
+
+    def __init__(self, tag: str, value):
+        self.tag, self.value = tag, value
+
+
+class _Loader(yaml.SafeLoader):
+    pass
+
+
+class _Dumper(yaml.SafeDumper):
+    pass
+
+
+def _construct_tagged(loader, suffix, node):
+    if isinstance(node, yaml.ScalarNode):
+        return _Tagged(node.tag, loader.construct_scalar(node))
+    if isinstance(node, yaml.SequenceNode):
+        return _Tagged(node.tag, loader.construct_sequence(node, deep=True))
+    return _Tagged(node.tag, loader.construct_mapping(node, deep=True))
+
+
+def _represent_tagged(dumper, tagged: _Tagged):
+    if isinstance(tagged.value, list):
+        return dumper.represent_sequence(tagged.tag, tagged.value)
+    if isinstance(tagged.value, dict):
+        return dumper.represent_mapping(tagged.tag, tagged.value)
+    return dumper.represent_scalar(tagged.tag, tagged.value)
+
+
+_Loader.add_multi_constructor("!", _construct_tagged)
+_Loader.add_multi_constructor("tag:yaml.org,2002:python/", _construct_tagged)
+_Dumper.add_representer(_Tagged, _represent_tagged)
+
+_REFERENCE_KEYS = ("site_name", "theme", "markdown_extensions", "nav", "not_in_nav", "validation")
+
+
+def make_reference(work: Path, reference: Path) -> int:
+    """A plain Material site shaped like the generated one; returns its page count.
+
+    Every page of the generated docs/ gets a namesake of about the same size made of corpus
+    paragraphs, so nav entries resolve; config: the project's theme, Markdown extensions, nav and
+    not_in_nav, with only the search plugin.
+    """
+    config = yaml.load((work / "mkdocs.yml").read_text(encoding="utf-8"), Loader=_Loader) or {}
+    reference_config = {k: config[k] for k in _REFERENCE_KEYS if k in config}
+    reference_config["plugins"] = ["search"]
+    (reference / "docs").mkdir(parents=True, exist_ok=True)
+    (reference / "mkdocs.yml").write_text(yaml.dump(reference_config, Dumper=_Dumper, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    text = _paragraph_stream()
+    pages = 0
+    docs = work / "docs"
+    for path in sorted(docs.rglob("*.md")):
+        relative = path.relative_to(docs)
+        if any(part.startswith(".") for part in relative.parts):
+            continue
+        size, body = path.stat().st_size, [f"# {relative.stem.replace('-', ' ').title()}"]
+        while sum(len(p) + 2 for p in body) < size:
+            body.append(next(text))
+        target = reference / "docs" / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text("\n\n".join(body) + "\n", encoding="utf-8")
+        pages += 1
+    return pages
+
+
+def _paragraph_stream() -> Iterator[str]:
+    paragraphs = [p for event in load_sources() for doc in event.docs for p in doc.paragraphs]
+    while True:
+        yield from paragraphs
+
+
+def without_digest_plugin(work: Path) -> Path:
+    """A copy of the project's mkdocs.yml without the digest plugin: it builds the pages that
+    `digest build` left in docs/, so its time is MkDocs and the other plugins alone."""
+    config = yaml.load((work / "mkdocs.yml").read_text(encoding="utf-8"), Loader=_Loader) or {}
+    config["plugins"] = [p for p in config.get("plugins", []) if _plugin_name(p) != "digest"]
+    path = work / "mkdocs-no-digest.yml"
+    path.write_text(yaml.dump(config, Dumper=_Dumper, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def _plugin_name(entry) -> str:
+    return entry if isinstance(entry, str) else next(iter(entry), "")
+
+
+def mkdocs_build(config: Path, site: Path, log: Path, timeout: float) -> Step:
+    command = [sys.executable, "-m", "mkdocs", "build", "-f", str(config), "-d", str(site)]
+    step, _ = run_child(command, config.parent, log, timeout)
+    index = site / "search" / "search_index.json"
+    if step.error is None and index.is_file():
+        start = time.perf_counter()
+        json.loads(index.read_bytes())
+        step.notes = {"index MB": index.stat().st_size / MB, "json.loads s": time.perf_counter() - start}
+    return step
+
+
+# ---------------------------------------------------------------------------- one size, all steps
+
+
+def measure(n: int, work: Path, args: argparse.Namespace) -> dict[str, Step]:
+    for name in PROJECT_FILES:
+        source = ROOT / name
+        if source.is_dir():
+            shutil.copytree(source, work / name, ignore=shutil.ignore_patterns(".digest-*"))
+        elif source.is_file():
+            shutil.copy2(source, work / name)
+    (work / "docs").mkdir(exist_ok=True)
+    results: dict[str, Step] = {}
+
+    start = time.perf_counter()
+    stats = make_corpus(work / "seeds", n, seed=args.seed)
+    results["corpus"] = Step(seconds=time.perf_counter() - start, notes=stats)
+    print(f"N={n}: corpus {stats['files']} files, {stats['bytes'] / MB:.0f} MB, {stats['events']} gold events", file=sys.stderr)
+
+    results.update(run_stages(work, args.timeout))
+    _say(n, "stages", results["publish.write_tree"])
+    shutil.rmtree(work / ".digest-cache", ignore_errors=True)
+    results["build cold"] = digest_build(work, "build-cold", args.timeout)
+    _say(n, "cold build", results["build cold"])
+    results["build warm"] = digest_build(work, "build-warm", args.timeout)
+    added = add_article(work / "seeds", seed=args.seed + n)
+    results["build +1"] = digest_build(work, "build-add", args.timeout)
+    results["build +1"].notes["added"] = added.relative_to(work / "seeds").as_posix()
+    _say(n, "incremental build", results["build +1"])
+
+    if args.skip_mkdocs or n > args.mkdocs_max:
+        reason = "skipped (--skip-mkdocs)" if args.skip_mkdocs else f"skipped (N > --mkdocs-max {args.mkdocs_max})"
+        for key in ("mkdocs site", "mkdocs no digest", "mkdocs reference"):
+            results[key] = Step(notes={"skipped": reason})
+        return results
+    if not (work / "mkdocs.yml").is_file():
+        for key in ("mkdocs site", "mkdocs no digest", "mkdocs reference"):
+            results[key] = Step(error="no mkdocs.yml in the project")
+        return results
+    results["mkdocs site"] = mkdocs_build(work / "mkdocs.yml", work / "site", work / "logs" / "mkdocs-site", args.timeout)
+    _say(n, "mkdocs build", results["mkdocs site"])
+    try:
+        config = without_digest_plugin(work)
+        results["mkdocs no digest"] = mkdocs_build(config, work / "site-no-digest", work / "logs" / "mkdocs-no-digest", args.timeout)
+    except Exception as error:
+        results["mkdocs no digest"] = Step(error=f"{type(error).__name__}: {error}"[:160])
+    _say(n, "mkdocs build without the digest plugin", results["mkdocs no digest"])
+    try:
+        pages = make_reference(work, work / "reference")
+        reference = work / "reference"
+        results["mkdocs reference"] = mkdocs_build(reference / "mkdocs.yml", reference / "site", work / "logs" / "mkdocs-reference", args.timeout)
+        results["mkdocs reference"].notes["pages"] = pages
+    except Exception as error:  # a config the reference cannot mirror must not end the run
+        results["mkdocs reference"] = Step(error=f"{type(error).__name__}: {error}"[:160])
+    _say(n, "reference mkdocs build", results["mkdocs reference"])
+    return results
+
+
+def _say(n: int, what: str, step: Step) -> None:
+    print(f"N={n}: {what}: {step.cell()}", file=sys.stderr, flush=True)
+
+
+# ---------------------------------------------------------------------------- the report
+
+
+def _files_note(step: Step) -> str:
+    notes = step.notes
+    if step.error or "changed" not in notes:
+        return ""
+    text = f"pages {notes['added']} added, {notes['changed']} changed, {notes['removed']} removed, {notes['rewritten same bytes']} rewritten same bytes"
+    return text + (f" (digest: {notes['digest says']})" if "digest says" in notes else "")
+
+
+def _mkdocs_cell(step: Step) -> str:
+    if "skipped" in step.notes:
+        return step.notes["skipped"]
+    return step.cell()
+
+
+def _ratio(results: dict[str, Step], site_key: str = "mkdocs site") -> float | None:
+    site, reference = results.get(site_key), results.get("mkdocs reference")
+    if site and reference and site.seconds and reference.seconds and not site.error and not reference.error:
+        return site.seconds / reference.seconds
+    return None
+
+
+def _index_cell(step: Step) -> str:
+    if "index MB" not in step.notes:
+        return _mkdocs_cell(step) if (step.error or "skipped" in step.notes) else "n/a (no search index)"
+    return f"{step.notes['index MB']:.1f} MB, json.loads {step.notes['json.loads s']:.2f} s"
+
+
+def table(runs: dict[int, dict[str, Step]]) -> str:
+    sizes = list(runs)
+    rows: list[tuple[str, list[str]]] = []
+    rows.append(("corpus (generate)", [_corpus_cell(runs[n]["corpus"]) for n in sizes]))
+    for name in STAGES:
+        rows.append((f"stage `{name}` (peak so far)", [runs[n][name].cell() for n in sizes]))
+    rows.append(("`digest build`, cold", [runs[n]["build cold"].cell() for n in sizes]))
+    rows.append(("`digest build`, unchanged", [runs[n]["build warm"].cell(_files_note(runs[n]["build warm"])) for n in sizes]))
+    rows.append(("`digest build`, +1 article", [runs[n]["build +1"].cell(_files_note(runs[n]["build +1"])) for n in sizes]))
+    rows.append(("`mkdocs build`, digest site", [_mkdocs_cell(runs[n]["mkdocs site"]) for n in sizes]))
+    rows.append(("`mkdocs build`, same pages, digest plugin off", [_mkdocs_cell(runs[n]["mkdocs no digest"]) for n in sizes]))
+    rows.append(("`mkdocs build`, reference", [_ref_cell(runs[n]["mkdocs reference"]) for n in sizes]))
+    rows.append(("mkdocs site / reference", [f"{r:.2f}x" if (r := _ratio(runs[n])) else "n/a" for n in sizes]))
+    rows.append(("mkdocs plugin off / reference", [f"{r:.2f}x" if (r := _ratio(runs[n], "mkdocs no digest")) else "n/a" for n in sizes]))
+    rows.append(("search index, digest site", [_index_cell(runs[n]["mkdocs site"]) for n in sizes]))
+    rows.append(("search index, reference", [_index_cell(runs[n]["mkdocs reference"]) for n in sizes]))
+    head = "| step | " + " | ".join(f"N={n:,}" for n in sizes) + " |"
+    rule = "|---|" + "---|" * len(sizes)
+    return "\n".join([head, rule, *("| " + label + " | " + " | ".join(cells) + " |" for label, cells in rows)])
+
+
+def _corpus_cell(step: Step) -> str:
+    s = step.notes
+    return f"{s['articles']:,} articles in {s['files']:,} files, {s['bytes'] / MB:.0f} MB, {s['events']:,} gold events ({step.seconds:.1f} s)"
+
+
+def _ref_cell(step: Step) -> str:
+    cell = _mkdocs_cell(step)
+    return cell + (f"; {step.notes['pages']:,} pages" if "pages" in step.notes else "")
+
+
+def targets(runs: dict[int, dict[str, Step]]) -> list[str]:
+    """Each target of the issue: met, NOT met, or not measured in this run."""
+
+    def verdict(ok: bool | None) -> str:
+        return "not measured" if ok is None else ("met" if ok else "NOT met")
+
+    def seconds(n: int, key: str) -> float | None:
+        step = runs.get(n, {}).get(key)
+        return step.seconds if step and not step.error else None
+
+    cold10, cold50 = seconds(10000, "build cold"), seconds(50000, "build cold")
+    add10 = runs.get(10000, {}).get("build +1")
+    only_changed = None
+    if add10 and not add10.error and "changed" in add10.notes:
+        warm = runs[10000]["build warm"].notes
+        only_changed = add10.notes["rewritten same bytes"] == 0 and warm.get("changed") == 0 and warm.get("rewritten same bytes") == 0
+    ratio10 = _ratio(runs.get(10000, {}))
+    peaks = {n: _project_peak(runs[n]) for n in runs}
+    lines = [
+        f"- read-to-Markdown (`digest build`, cold) at 10k <= 20 s: {verdict(None if cold10 is None else cold10 <= 20)}"
+        + (f" ({cold10:.1f} s)" if cold10 is not None else ""),
+        f"- 50k <= 6x 10k: {verdict(None if None in (cold10, cold50) else cold50 <= 6 * cold10)}"
+        + (f" ({cold50 / cold10:.1f}x)" if None not in (cold10, cold50) else ""),
+        f"- incremental add at 10k <= 2 s: {verdict(None if add10 is None or add10.error else add10.seconds <= 2)}"
+        + (f" ({add10.seconds:.1f} s)" if add10 and not add10.error else ""),
+        f"- ... and only changed pages rewritten (unchanged rebuild rewrites nothing, +1 rewrites no same-bytes page): {verdict(only_changed)}",
+        f"- mkdocs build at 10k <= 1.5x reference: {verdict(None if ratio10 is None else ratio10 <= 1.5)}"
+        + (f" ({ratio10:.2f}x)" if ratio10 is not None else ""),
+        f"- peak memory <= 1 GB at 10k: {verdict(None if peaks.get(10000) is None else peaks[10000] <= 1024)}"
+        + (f" ({peaks[10000]:,.0f} MB)" if peaks.get(10000) is not None else ""),
+        f"- peak memory <= 3 GB at 50k: {verdict(None if peaks.get(50000) is None else peaks[50000] <= 3072)}"
+        + (f" ({peaks[50000]:,.0f} MB)" if peaks.get(50000) is not None else ""),
+    ]
+    return lines
+
+
+def _project_peak(results: dict[str, Step]) -> float | None:
+    """The largest peak of the project's own steps (the reference site is not ours)."""
+    peaks = [s.peak_mb for k, s in results.items() if k != "mkdocs reference" and s.peak_mb is not None and not s.error]
+    return max(peaks) if peaks else None
+
+
+def report(runs: dict[int, dict[str, Step]], command: str) -> str:
+    machine = f"{platform.python_implementation()} {platform.python_version()}, {os.cpu_count()} CPUs, {platform.system()}"
+    return "\n".join([
+        "## Scale benchmark",
+        "",
+        f"`{command}` on {machine}. Cells: wall seconds, peak resident memory.",
+        "",
+        table(runs),
+        "",
+        "### Targets",
+        "",
+        *targets(runs),
+        "",
+    ])  # fmt: skip
+
+
+# ---------------------------------------------------------------------------- command line
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000], help="corpus sizes (default: 1000 10000; the full run adds 50000)")
+    parser.add_argument("--workdir", type=Path, help="scratch folder (default: a new temporary folder)")
+    parser.add_argument("--keep", action="store_true", help="keep the scratch copies (corpus, docs, site, logs)")
+    parser.add_argument("--skip-mkdocs", action="store_true", help="leave out both mkdocs builds")
+    parser.add_argument("--mkdocs-max", type=int, default=10000, help="largest N to run mkdocs builds at (default: %(default)s)")
+    parser.add_argument("--seed", type=int, default=0, help="corpus seed (default: %(default)s)")
+    parser.add_argument("--timeout", type=float, default=3600, help="seconds one step may take (default: %(default)s)")
+    parser.add_argument("--write-page", type=Path, metavar="PATH", help="also write the report as Markdown to PATH")
+    parser.add_argument("--stage-child", nargs=3, type=Path, help=argparse.SUPPRESS)  # internal: SEEDS OUT TEMPLATES
+    args = parser.parse_args(argv)
+    if args.stage_child:
+        stage_child(*args.stage_child)
+        return 0
+
+    root = args.workdir or Path(tempfile.mkdtemp(prefix="digest-scale-"))
+    runs: dict[int, dict[str, Step]] = {}
+    try:
+        for n in args.sizes:
+            work = root / f"n{n}"
+            shutil.rmtree(work, ignore_errors=True)
+            work.mkdir(parents=True)
+            runs[n] = measure(n, work, args)
+            if not args.keep:
+                shutil.rmtree(work, ignore_errors=True)
+    finally:
+        if not args.keep and args.workdir is None:
+            shutil.rmtree(root, ignore_errors=True)
+        elif args.keep:
+            print(f"scratch copies kept in {root}", file=sys.stderr)
+    command = "python bench/scale.py " + " ".join(argv if argv is not None else sys.argv[1:])
+    text = report(runs, command.strip())
+    print(text)
+    if args.write_page:
+        args.write_page.parent.mkdir(parents=True, exist_ok=True)
+        args.write_page.write_text("# Performance\n\n" + text, encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

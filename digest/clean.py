@@ -1,0 +1,248 @@
+"""Stage 2: keep an article's own prose and drop what a web page wraps around it.
+
+Dropped: photo captions and credits, share / read-more / comment-form / contact lines, copyright
+and agency credit lines, embedded tweets, section dividers, kickers and short headings, lines with
+no letters, lines repeated inside an article, and lines an outlet prints in many of its articles.
+What is kept stays verbatim apart from whitespace: summaries quote it and cite it.
+
+The rules work on lines. A raw paragraph may hold several lines (a caption block, bullet points,
+hard-wrapped prose); after cleaning, a line that continues an unfinished sentence is joined to the
+one before, and every other line is a paragraph of its own.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+from .models import Article, Notice
+from .read import short_hash
+
+# An outlet's line is boilerplate when it is in at least this many of its articles...
+BOILERPLATE_MIN_ARTICLES = 3
+# ...and in at least this share of them.
+BOILERPLATE_MIN_SHARE = 0.5
+# Longer lines are prose even when they look like a credit or a widget label.
+MAX_LABEL_WORDS = 25
+
+# Characters that end a sentence (or a clause that leads into a quote or a list).
+_SENTENCE_END = frozenset('.!?…:;"”’\'»)]' + "।॥。！？؟")
+
+# A list bullet at the start of a line; the item text is kept.
+_BULLET = re.compile(r"[•●◦▪‣·*-]\s+")
+# Share, read-more, comment-form, contact and navigation lines.
+_WIDGET = re.compile(
+    r"(?:source link|read more\b.*|read the (?:full|original) (?:story|article)\b.*|leave a (?:reply|comment)"
+    r"|(?:your )?e-?mail address will not be published\b.*|required fields are marked\b.*|contact us"
+    r"|share (?:this|on)\b.*|click here\b.*|subscribe (?:to|now)\b.*|sign up for\b.*|advertisement"
+    r"|related (?:articles|stories|coverage|news)|skip to (?:main )?content|back to top)\W*",
+    re.I,
+)
+# Copyright notices: "Copyright CNBC", "© 2022 Reuters", "(c) 2021 X", "... All rights reserved."
+_COPYRIGHT = re.compile(r"(?:copyright\b|©|\(c\)\s).*|.*\ball rights reserved\b.*", re.I)
+# Agency and staff credits: "With reports from Reuters, AP and AFP", "Reporting by X; Editing by Y".
+_AGENCY = re.compile(
+    r"\(?(?:with (?:reports|reporting|input|files) from|(?:additional )?reporting by|writing by"
+    r"|editing by|compiled by|(?:this|the) (?:story|article|report) (?:was|has been) (?:updated|corrected))\b.*",
+    re.I,
+)
+# Credits that open with a label: "Photo: AFP", "Image credit: ...", "Photograph by ...", "Source: Reuters".
+_CREDIT_LABEL = re.compile(
+    r"(?:photo(?:graph)?|image|picture|video|credit|file photo|source)s?(?:\s+credits?)?\s*(?::|\||©|/|by\b).*",
+    re.I,
+)
+# "Name | Outlet" under a picture: two short parts joined by a bar, no sentence punctuation.
+_PIPE_CREDIT = re.compile(r"[^|.!?]{2,60}\|[^|.!?]{2,40}")
+# A short line all in parentheses without a sentence in it: "(AFP)", "(Photo by X/AFP via Getty Images)".
+_PAREN_CREDIT = re.compile(r"\([^().!?]{1,80}\)")
+# Picture agencies and press offices: an unpunctuated short line naming one is a credit.
+_CREDIT_NAME = re.compile(
+    r"\b(?:getty images|reuters|afp|ap photo|associated press|epa|shutterstock|xinhua|anadolu|handout"
+    r"|press (?:service|office)|via)\b",
+    re.I,
+)
+# The signature under an embedded tweet: "— Name (@handle) December 31, 2021".
+_TWEET_SIGNATURE = re.compile(r"[—–-]+\s*.{0,80}\(@\w{1,15}\)\s*(?:[A-Za-z]+\.? \d{1,2}, \d{4})?")
+# A picture link that only embedded tweets carry.
+_TWEET_PICTURE = re.compile(r"\bpic\.twitter\.com/\w+")
+# A section divider wrapped in dashes: "-The U.S. warns of severe sanctions-", "— More —".
+_DIVIDER = re.compile(r"[-–—=~]+\s*[^-–—=~]{0,80}?\s*[-–—=~]+")
+
+
+@dataclass
+class _Line:
+    text: str
+    paragraph: int  # index of the raw paragraph it came from
+    bullet: bool = False
+    keep: bool = True
+
+
+def clean_article(article: Article) -> Article:
+    """The article with clutter lines removed and whitespace normalised inside each paragraph."""
+    lines = _split_lines(article.paragraphs)
+    _mark_clutter(lines)
+    _mark_repeats(lines)
+    return replace(article, paragraphs=tuple(_join(lines)))
+
+
+def clean(articles: Sequence[Article]) -> tuple[list[Article], list[Notice]]:
+    """Clean every article, drop each outlet's recurring lines, account for articles left empty."""
+    cleaned = [clean_article(article) for article in articles]
+    boilerplate = _outlet_boilerplate(cleaned)
+    shared_paths = Counter(article.path for article in cleaned)
+    kept: list[Article] = []
+    notices: list[Notice] = []
+    for article in cleaned:
+        recurring = boilerplate.get(article.outlet, frozenset())
+        paragraphs = tuple(p for p in article.paragraphs if _key(p) not in recurring)
+        record = article.id if shared_paths[article.path] > 1 or not article.path else ""
+        if not paragraphs:
+            notices.append(Notice(article.path, "no article text left after cleaning", skipped=True, record=record))
+            continue
+        kept.append(replace(article, paragraphs=paragraphs))
+    return _unique_ids(kept, notices)
+
+
+# ---------------------------------------------------------------------------------------------
+# Per-article rules
+# ---------------------------------------------------------------------------------------------
+
+
+def _split_lines(paragraphs: Sequence[str]) -> list[_Line]:
+    """Every non-empty line, whitespace collapsed, with its bullet marker taken off."""
+    lines = []
+    for index, paragraph in enumerate(paragraphs):
+        for raw in paragraph.split("\n"):
+            text = " ".join(raw.split())
+            if _DIVIDER.fullmatch(text):  # before bullets: "-Heading-" is not a list item
+                lines.append(_Line(text, index, keep=False))
+                continue
+            bullet = None if _TWEET_SIGNATURE.fullmatch(text) else _BULLET.match(text)
+            if bullet:
+                text = text[bullet.end() :]
+            if text:
+                lines.append(_Line(text, index, bullet=bool(bullet)))
+    return lines
+
+
+def _mark_clutter(lines: list[_Line]) -> None:
+    for index, line in enumerate(lines):
+        above = lines[index - 1] if index else None
+        same_block = above if above and above.paragraph == line.paragraph else None
+        if _TWEET_SIGNATURE.fullmatch(line.text):
+            line.keep = False
+            if above:
+                above.keep = False  # the tweet's own text sits right above its signature
+        elif _is_credit(line.text):
+            line.keep = False
+            if same_block:
+                same_block.keep = False  # a caption and its credit form one block
+                below = lines[index + 1] if index + 1 < len(lines) else None
+                if below and _key(below.text) == _key(same_block.text):
+                    below.keep = False  # pages often print the caption again under the credit
+        elif _is_clutter(line.text, starts_sentence=same_block is None or _ends_sentence(same_block.text)):
+            line.keep = False
+
+
+def _is_credit(text: str) -> bool:
+    """A photo or picture-agency credit line."""
+    if len(text.split()) > MAX_LABEL_WORDS:
+        return False
+    if _CREDIT_LABEL.fullmatch(text) or _PIPE_CREDIT.fullmatch(text) or _PAREN_CREDIT.fullmatch(text):
+        return True
+    return len(text.split()) <= 8 and not _ends_sentence(text) and bool(_CREDIT_NAME.search(text))
+
+
+def _is_clutter(text: str, starts_sentence: bool) -> bool:
+    """Lines that are not prose; `starts_sentence` is False for the rest of a hard-wrapped sentence."""
+    if not any(ch.isalpha() for ch in text) or _TWEET_PICTURE.search(text):
+        return True
+    if len(text.split()) <= MAX_LABEL_WORDS and any(
+        rule.fullmatch(text) for rule in (_WIDGET, _COPYRIGHT, _AGENCY)
+    ):
+        return True
+    return starts_sentence and _is_short_heading(text)
+
+
+def _is_short_heading(text: str) -> bool:
+    """A kicker or heading: at most three words and no sentence punctuation ("politics", "Contact Us")."""
+    return len(text.split()) <= 3 and len(text) <= 40 and not _ends_sentence(text)
+
+
+def _ends_sentence(text: str) -> bool:
+    return bool(text) and text[-1] in _SENTENCE_END
+
+
+def _key(text: str) -> str:
+    """Lines that differ only in case or spacing are the same line."""
+    return " ".join(text.split()).casefold()
+
+
+def _mark_repeats(lines: list[_Line]) -> None:
+    """Keep the first of lines repeated inside an article (pull quotes, captions printed twice)."""
+    seen: set[str] = set()
+    for line in lines:
+        if line.keep:
+            key = _key(line.text)
+            line.keep = key not in seen
+            seen.add(key)
+
+
+def _join(lines: list[_Line]) -> list[str]:
+    """Paragraphs of the kept lines: a line that continues an unfinished sentence joins the one before."""
+    paragraphs: list[str] = []
+    for index, line in enumerate(lines):
+        if not line.keep:
+            continue
+        above = lines[index - 1] if index else None
+        continues = (
+            above is not None and above.keep and above.paragraph == line.paragraph
+            and not line.bullet and not _ends_sentence(above.text)
+        )
+        if continues:
+            paragraphs[-1] += " " + line.text
+        else:
+            paragraphs.append(line.text)
+    return paragraphs
+
+
+# ---------------------------------------------------------------------------------------------
+# Cross-corpus rules
+# ---------------------------------------------------------------------------------------------
+
+
+def _outlet_boilerplate(articles: Sequence[Article]) -> dict[str, frozenset[str]]:
+    """Per outlet, the paragraphs found in many of its articles (newsletter plugs, legal notes).
+
+    Articles without a known outlet are left alone: unrelated sources share no template, and
+    copies of one wire story would otherwise lose their common sentences.
+    """
+    counts: dict[str, Counter[str]] = defaultdict(Counter)
+    sizes: Counter[str] = Counter()
+    for article in articles:
+        if article.outlet:
+            sizes[article.outlet] += 1
+            counts[article.outlet].update({_key(p) for p in article.paragraphs})
+    return {
+        outlet: frozenset(
+            key for key, found in counts[outlet].items()
+            if found >= BOILERPLATE_MIN_ARTICLES and found >= BOILERPLATE_MIN_SHARE * size
+        )
+        for outlet, size in sizes.items()
+    }
+
+
+def _unique_ids(articles: list[Article], notices: list[Notice]) -> tuple[list[Article], list[Notice]]:
+    """Two files can slug to one id ("a.txt", "a.md"): the later one gets a hash of its path."""
+    seen: set[str] = set()
+    unique = []
+    for article in articles:
+        if article.id in seen:
+            new_id = f"{article.id}-{short_hash(article.path + '#' + article.title)}"
+            notices.append(Notice(article.path, f"id '{article.id}' already taken; renamed '{new_id}'"))
+            article = replace(article, id=new_id)
+        seen.add(article.id)
+        unique.append(article)
+    return unique, notices

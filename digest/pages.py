@@ -1,0 +1,452 @@
+"""Stage 6: render a pipeline result into the site's Markdown pages.
+
+`render()` returns {relative POSIX path: Markdown text}; nothing is written here (see
+`publish.write_tree` and the MkDocs plugin for that).
+
+Safety: article titles, texts, outlets and URLs come from arbitrary input files, so every
+string that reaches a template is escaped on output by default (Jinja's `finalize` hook runs
+`md_escape` on anything that is not `Markup`). Only values built here from checked parts —
+relative links between pages, http(s) URLs — are `Markup`. A site's own template therefore
+cannot forget to escape. Front matter values are HTML-escaped instead: MkDocs and Material
+print `page.meta.title` and `description` into the HTML unescaped.
+
+Templates (the built-in ones live in the repository's top-level `templates/`; a file of the
+same name in an override folder wins):
+
+    briefing.md.j2  one event:  briefings/<event-id>.md
+    article.md.j2   one source: articles/<article-id>.md (cited sentences carry id="s<index>")
+    index.md.j2     latest briefings first: index.md
+    archive.md.j2   briefings by year and month: archive.md
+    tags.md.j2      Material's tags listing: tags.md
+    ingest.md.j2    every input file and what became of it: ingest.md
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import date
+from pathlib import Path
+from urllib.parse import quote, urlsplit
+
+import frontmatter
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup
+
+from .models import Article, Briefing, Notice, Sentence
+
+# The built-in templates: top-level `templates/` of a source checkout, or `digest/templates/`
+# where a wheel ships them as package data.
+_PACKAGE = Path(__file__).resolve().parent
+DEFAULT_TEMPLATES = next(
+    (p for p in (_PACKAGE.parent / "templates", _PACKAGE / "templates") if p.is_dir()),
+    _PACKAGE.parent / "templates",
+)
+
+_MONTHS = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)
+
+# Characters that Markdown (with the extensions in mkdocs.yml), HTML, attr_list ("{: ...}")
+# or a template engine could read as syntax anywhere in a line. Written as character
+# references, which Python-Markdown passes through and browsers show as the character.
+_INLINE = {
+    "&": "&amp;", "<": "&lt;", ">": "&gt;", "\\": "&#92;", "`": "&#96;", "*": "&#42;",
+    "_": "&#95;", "{": "&#123;", "}": "&#125;", "[": "&#91;", "]": "&#93;", "|": "&#124;",
+    "#": "&#35;", "~": "&#126;", "^": "&#94;", "$": "&#36;",
+}
+_INLINE_RE = re.compile("|".join(re.escape(c) for c in _INLINE))
+# Only special at the start of a block: lists ("-", "+", "1."), admonitions ("!!!"),
+# setext/hr lines ("=", "-"), definition lists (":"), details ("???").
+_LEADING_RE = re.compile(r"^(\d*)([-+=!:?.)])")
+# Control characters: invisible, and Python-Markdown uses \x02/\x03 as its own placeholders.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_SAFE_ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+
+
+def md_escape(value: object) -> str:
+    """`value` as Markdown that renders to exactly its text: one line, no markup, no HTML.
+
+    Whitespace runs (newlines included) become one space, so a value can never start a
+    new block (heading, list, code, table row) inside the line it is put in.
+    """
+    text = " ".join(_CONTROL.sub("", str(value)).split())
+    text = _INLINE_RE.sub(lambda m: _INLINE[m.group()], text)
+    return _LEADING_RE.sub(lambda m: m.group(1) + f"&#{ord(m.group(2))};", text)
+
+
+def meta_escape(value: object) -> str:
+    """A front matter string: plain text, HTML-escaped, since Material prints it raw."""
+    return html.escape(" ".join(_CONTROL.sub("", str(value)).split()), quote=True)
+
+
+def safe_url(url: str | None) -> Markup | None:
+    """An absolute http(s) URL ready for a Markdown link target, or None for anything else.
+
+    Characters that could end the link or start markup are percent-encoded; `%` is kept so
+    an already encoded URL is not encoded twice.
+    """
+    if not url:
+        return None
+    url = url.strip()
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc or any(c.isspace() for c in url):
+        return None
+    return Markup(quote(url, safe=":/?#@$&+,;=%-._~"))
+
+
+def page_slug(identifier: str) -> str:
+    """A file name for an id: the id itself when URL-safe, else a readable part plus a hash."""
+    if _SAFE_ID.match(identifier):
+        return identifier
+    readable = re.sub(r"[^a-z0-9]+", "-", identifier.lower()).strip("-")[:40] or "x"
+    return f"{readable}-{hashlib.sha1(identifier.encode()).hexdigest()[:10]}"
+
+
+def briefing_path(event_id: str) -> str:
+    return f"briefings/{page_slug(event_id)}.md"
+
+
+def article_path(article_id: str) -> str:
+    return f"articles/{page_slug(article_id)}.md"
+
+
+def format_date(iso: str | None) -> str:
+    parsed = _parse_date(iso)
+    if parsed is None:
+        return iso or "undated"
+    return f"{parsed.day} {_MONTHS[parsed.month - 1]} {parsed.year}"
+
+
+def format_span(start: str | None, end: str | None) -> str:
+    """'3 January 2022', '3–5 January 2022', '31 December 2021 – 2 January 2022'."""
+    first, last = _parse_date(start), _parse_date(end)
+    if first is None or last is None or first == last:
+        return format_date(start or end)
+    if (first.year, first.month) == (last.year, last.month):
+        return f"{first.day}–{format_date(end)}"
+    return f"{format_date(start)} – {format_date(end)}"
+
+
+def _parse_date(iso: str | None) -> date | None:
+    try:
+        return date.fromisoformat(iso) if iso else None
+    except ValueError:
+        return None
+
+
+@dataclass(frozen=True)
+class Cite:
+    number: int  # the source's number in the briefing's source list
+    href: Markup  # relative link to the cited sentence's anchor
+    tooltip: str
+
+
+@dataclass(frozen=True)
+class SummaryPoint:
+    text: str
+    citations: tuple[Cite, ...]
+
+
+@dataclass(frozen=True)
+class Source:
+    number: int
+    title: str
+    outlet: str
+    date: str
+    href: Markup  # the local copy
+    url: Markup | None  # the original, when it is an http(s) URL
+    url_text: str  # any other URL, shown as text only
+
+
+@dataclass(frozen=True)
+class BriefingView:
+    event_id: str
+    title: str
+    href: Markup  # relative to the site root
+    date: str
+    month: str  # archive heading, "January 2022" or "Undated"
+    lead: str  # the first summary sentence
+    points: tuple[SummaryPoint, ...]
+    sources: tuple[Source, ...]
+    outlets: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class IngestRow:
+    path: str
+    status: str
+    briefings: tuple[BriefingView, ...]
+    reasons: tuple[str, ...]
+
+
+def render(result, templates: Sequence[Path] = ()) -> dict[str, str]:
+    """Every generated page of `result` (a `pipeline.Result`), keyed by relative POSIX path.
+
+    `templates` are override folders searched before the built-in templates.
+    """
+    env = environment(templates)
+    articles = result.articles
+    briefings = sorted(result.briefings, key=_newest_first)
+    views = [_briefing_view(b, articles) for b in briefings]
+    cited = _cited_sentences(result.briefings)
+    citing = _citing_briefings(views, result.briefings)
+
+    pages: dict[str, str] = {}
+    for briefing, view in zip(briefings, views):
+        meta = {
+            "title": meta_escape(view.title),
+            "description": meta_escape(view.lead),
+            "sources": len(view.sources),
+            "outlets": [meta_escape(o) for o in view.outlets],
+            "tags": [meta_escape(t) for t in _tags(briefing, articles)],
+            "search": {"boost": 2},
+        }
+        meta.update(_dates(briefing))
+        body = env.get_template("briefing.md.j2").render(briefing=view)
+        pages[briefing_path(briefing.event_id)] = _with_front_matter(body, meta)
+
+    for article in result.corpus.articles:
+        body = env.get_template("article.md.j2").render(
+            article=article,
+            date=format_date(article.date) if article.date else "",
+            url=safe_url(article.url),
+            paragraphs=_marked_paragraphs(article, result.sentences.get(article.id, ()), cited.get(article.id, set())),
+            briefings=[_relative(v, up=1) for v in citing.get(article.id, ())],
+        )
+        meta = {"title": meta_escape(article.title or article.path or article.id), "search": {"boost": 0.5}}
+        pages[article_path(article.id)] = _with_front_matter(body, meta)
+
+    site_pages = {
+        "index.md": ("index.md.j2", {"title": "Briefings"}),
+        "archive.md": ("archive.md.j2", {"title": "Archive"}),
+        "tags.md": ("tags.md.j2", {"title": "Tags"}),
+        "ingest.md": ("ingest.md.j2", {"title": "Ingest report"}),
+    }
+    context = {
+        "briefings": views,
+        "months": _by_month(views),
+        "rows": _ingest_rows(result, views),
+        "article_count": len(result.corpus.articles),
+        "file_count": len(result.corpus.files),
+    }
+    for path, (template, meta) in site_pages.items():
+        pages[path] = _with_front_matter(env.get_template(template).render(**context), meta)
+    return dict(sorted(pages.items()))
+
+
+def environment(templates: Sequence[Path] = ()) -> Environment:
+    """The Jinja environment: override folders first, escaping on output by default."""
+    loaders = [FileSystemLoader(str(folder)) for folder in templates if Path(folder).is_dir()]
+    loaders.append(FileSystemLoader(str(DEFAULT_TEMPLATES)))
+    env = Environment(
+        loader=ChoiceLoader(loaders),
+        autoescape=False,  # HTML autoescaping is the wrong escape for Markdown; finalize does ours
+        undefined=StrictUndefined,
+        keep_trailing_newline=True,
+        finalize=_finalize,
+    )
+    env.filters["md_escape"] = lambda v: Markup(md_escape(v))
+    return env
+
+
+def _finalize(value: object) -> object:
+    """Escape every printed value unless it was built safe (Markup)."""
+    if isinstance(value, Markup) or isinstance(value, (int, float)):
+        return value
+    return md_escape(value)
+
+
+def _with_front_matter(body: str, meta: Mapping) -> str:
+    return frontmatter.dumps(frontmatter.Post(body.rstrip("\n") + "\n", **meta)) + "\n"
+
+
+def _newest_first(briefing: Briefing) -> tuple:
+    """Sort key: latest end date first, undated last, then by id for a stable order."""
+    end = briefing.date_end or briefing.date_start or ""
+    return ("" if end else "~", _invert(end), briefing.event_id)
+
+
+def _invert(text: str) -> str:
+    """A key that sorts ISO dates in descending order."""
+    return "".join(chr(0x10FFFF - ord(c)) for c in text)
+
+
+def _briefing_view(briefing: Briefing, articles: Mapping[str, Article]) -> BriefingView:
+    numbers = {aid: n for n, aid in enumerate(briefing.article_ids, 1)}
+    # A cited article missing from article_ids still gets a number rather than a broken link.
+    for point in briefing.points:
+        for aid in point.sources:
+            numbers.setdefault(aid, len(numbers) + 1)
+    sources = tuple(_source(n, articles.get(aid), aid) for aid, n in numbers.items())
+    points = tuple(
+        SummaryPoint(
+            text=p.text,
+            citations=tuple(
+                Cite(
+                    number=numbers[c.article_id],
+                    href=Markup(f"../{article_path(c.article_id)}#s{c.sentence_index}"),
+                    tooltip=_link_title(sources[numbers[c.article_id] - 1].title),
+                )
+                for c in p.citations
+            ),
+        )
+        for p in briefing.points
+    )
+    start = _parse_date(briefing.date_start)
+    return BriefingView(
+        event_id=briefing.event_id,
+        title=briefing.title or "Untitled event",
+        href=Markup(briefing_path(briefing.event_id)),
+        date=format_span(briefing.date_start, briefing.date_end),
+        month=f"{_MONTHS[start.month - 1]} {start.year}" if start else "Undated",
+        lead=points[0].text if points else "",
+        points=points,
+        sources=sources,
+        outlets=tuple(sorted({s.outlet for s in sources if s.outlet})),
+    )
+
+
+def _link_title(text: str) -> Markup:
+    """Text for a Markdown link title ("..."): escaped, and no quote that could end it."""
+    return Markup(md_escape(text).replace('"', "&quot;"))
+
+
+def _source(number: int, article: Article | None, article_id: str) -> Source:
+    if article is None:
+        return Source(number, article_id, "", "", Markup(f"../{article_path(article_id)}"), None, "")
+    url = safe_url(article.url)
+    return Source(
+        number=number,
+        title=article.title or article.path or article.id,
+        outlet=article.outlet or "",
+        date=format_date(article.date) if article.date else "",
+        href=Markup(f"../{article_path(article.id)}"),
+        url=url,
+        url_text="" if url or not article.url else article.url,
+    )
+
+
+def _relative(view: BriefingView, up: int) -> BriefingView:
+    """The same briefing with its link made relative to a page `up` folders deep."""
+    return replace(view, href=Markup("../" * up + view.href))
+
+
+def _dates(briefing: Briefing) -> dict:
+    """Front matter dates as YAML dates (the RSS plugin reads `date`, `date_end`)."""
+    start = _parse_date(briefing.date_start)
+    end = _parse_date(briefing.date_end) or start
+    return {"date": start, "date_end": end} if start else {}
+
+
+def _tags(briefing: Briefing, articles: Mapping[str, Article]) -> list[str]:
+    """The briefing's own tags, then its articles' tags, each once."""
+    found = list(briefing.tags)
+    for aid in briefing.article_ids:
+        found.extend(articles[aid].tags if aid in articles else ())
+    return list(dict.fromkeys(t.strip() for t in found if t.strip()))
+
+
+def _cited_sentences(briefings: Iterable[Briefing]) -> dict[str, set[int]]:
+    cited: dict[str, set[int]] = {}
+    for briefing in briefings:
+        for point in briefing.points:
+            for c in point.citations:
+                cited.setdefault(c.article_id, set()).add(c.sentence_index)
+    return cited
+
+
+def _citing_briefings(views: Sequence[BriefingView], briefings: Sequence[Briefing]) -> dict[str, list[BriefingView]]:
+    by_id = {v.event_id: v for v in views}
+    citing: dict[str, list[BriefingView]] = {}
+    for briefing in sorted(briefings, key=lambda b: b.event_id):
+        members = set(briefing.article_ids) | {aid for p in briefing.points for aid in p.sources}
+        for aid in sorted(members):
+            citing.setdefault(aid, []).append(by_id[briefing.event_id])
+    return citing
+
+
+def _marked_paragraphs(article: Article, sentences: Sequence[Sentence], cited: set[int]) -> list[Markup]:
+    """The article's paragraphs as escaped Markdown, each cited sentence in an anchored span.
+
+    Sentence offsets point into `article.text` (paragraphs joined by a blank line), so the
+    paragraph boundaries are recomputed the same way.
+    """
+    marked: list[Markup] = []
+    offset = 0
+    for paragraph in article.paragraphs:
+        end = offset + len(paragraph)
+        pieces: list[str] = []
+        cursor = offset
+        for s in sentences:
+            if s.index not in cited or s.start < offset or s.end > end:
+                continue
+            pieces.append(_escape_keeping_spaces(article.text[cursor:s.start]))
+            pieces.append(f'<span class="cite" id="s{s.index}">{md_escape(article.text[s.start:s.end])}</span>')
+            cursor = s.end
+        pieces.append(_escape_keeping_spaces(article.text[cursor:end]))
+        text = "".join(pieces).strip()
+        if text:
+            marked.append(Markup(text))
+        offset = end + 2  # the "\n\n" between paragraphs in Article.text
+    return marked
+
+
+def _escape_keeping_spaces(text: str) -> str:
+    """`md_escape`, but a space at either edge survives (it separates the text from a span)."""
+    if not text:
+        return ""
+    escaped = md_escape(text)
+    if not escaped:
+        return " "
+    return (" " if text[0].isspace() else "") + escaped + (" " if text[-1].isspace() else "")
+
+
+def _by_month(views: Sequence[BriefingView]) -> list[tuple[str, list[BriefingView]]]:
+    """Briefings grouped under month headings, in the home page's newest-first order."""
+    groups: dict[str, list[BriefingView]] = {}
+    for view in views:
+        groups.setdefault(view.month, []).append(view)
+    return list(groups.items())
+
+
+def _ingest_rows(result, views: Sequence[BriefingView]) -> list[IngestRow]:
+    """One row per input file: which briefings it reached, or why it did not."""
+    by_event = {v.event_id: v for v in views}
+    article_briefings: dict[str, list[str]] = {}
+    for briefing in result.briefings:
+        for aid in briefing.article_ids:
+            article_briefings.setdefault(aid, []).append(briefing.event_id)
+    notices: dict[str, list[Notice]] = {}
+    for notice in result.corpus.notices:
+        notices.setdefault(notice.path, []).append(notice)
+
+    by_path: dict[str, list[Article]] = {}
+    for article in result.corpus.articles:
+        by_path.setdefault(article.path, []).append(article)
+
+    rows = []
+    for path in result.corpus.files:
+        articles = by_path.get(path, [])
+        event_ids = sorted({e for a in articles for e in article_briefings.get(a.id, ())})
+        problems = notices.get(path, [])
+        reasons = tuple(f"{n.record}: {n.reason}" if n.record else n.reason for n in problems)
+        if event_ids:
+            status = "used"
+        elif articles:
+            status = "read, in no briefing"
+        elif problems and all(n.skipped for n in problems):
+            status = "skipped"
+        else:
+            status = "no article found"
+        if status == "used" and any(n.skipped for n in problems):
+            status = "used, some records skipped"
+        rows.append(IngestRow(path, status, tuple(by_event[e] for e in event_ids), reasons))
+    return rows

@@ -1,0 +1,215 @@
+"""Stage 7a: write the generated Markdown tree under `docs/` atomically and incrementally.
+
+`docs/` holds hand-written files (tracked in git) and generated ones, which are listed in
+the manifest `docs/.digest-manifest.json`. A write never touches the live tree:
+
+1. a complete new tree `<out>.digest-new-<pid>` is built next to it: every hand-written
+   file and every unchanged generated file is hard-linked from the live tree (same inode,
+   so bytes and modification time are kept), changed and new pages are written fresh, and
+   the new manifest goes last;
+2. the two directories are swapped with one `renameat2(RENAME_EXCHANGE)` (Linux): at every
+   instant `<out>` is either the whole old tree or the whole new one;
+3. the old tree, now at the staging name, is deleted.
+
+Pages that no longer exist are simply not linked into the new tree. A run killed at any
+point leaves `<out>` whole; its leftover staging directory is removed by the next run.
+Where RENAME_EXCHANGE is unavailable (another OS, a filesystem without it) the swap is two
+renames, `<out>` -> `<out>.digest-old-<pid>` and staging -> `<out>`; a kill between the two
+leaves no `<out>` but a whole old tree, which the next run puts back before anything else.
+Atomic against a killed process, not against power loss (nothing is fsynced).
+"""
+
+from __future__ import annotations
+
+import ctypes
+import errno
+import hashlib
+import json
+import os
+import shutil
+import sys
+from collections.abc import Mapping
+from pathlib import Path, PurePosixPath
+
+MANIFEST = ".digest-manifest.json"
+_NEW = ".digest-new-"
+_OLD = ".digest-old-"
+_RENAME_EXCHANGE = 2  # from <linux/fs.h>
+_AT_FDCWD = -100
+
+
+def write_tree(pages: Mapping[str, str], out: Path) -> dict[str, int]:
+    """Make `out` hold `pages` (relative POSIX path -> text) plus its hand-written files.
+
+    Returns counts {"written", "unchanged", "removed"} of generated pages. Raises
+    ValueError, before touching anything, for a path outside `out` or one that would
+    replace a hand-written file.
+    """
+    out = Path(out).absolute()
+    recover(out)
+    contents = {_checked(path, out): text.encode("utf-8") for path, text in pages.items()}
+    old_manifest = read_manifest(out)
+    clashes = sorted(p for p in contents if p not in old_manifest and (out / p).exists())
+    if clashes:
+        raise ValueError(f"refusing to overwrite hand-written files in {out}: {', '.join(clashes)}")
+
+    staging = staging_dir(out)
+    counts = {"written": 0, "unchanged": 0, "removed": 0}
+    try:
+        staging.mkdir()
+        if out.is_dir():
+            counts["unchanged"], counts["removed"] = _link_kept(out, staging, contents, old_manifest)
+        for path, data in sorted(contents.items()):
+            target = staging / path
+            if target.exists():
+                continue  # hard-linked: same bytes as before
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+            counts["written"] += 1
+        manifest = {"generated": {p: _digest(d) for p, d in sorted(contents.items())}}
+        (staging / MANIFEST).write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+        swap_into_place(staging, out)
+    finally:
+        if staging.exists():
+            shutil.rmtree(staging)
+    return counts
+
+
+def staging_dir(target: Path) -> Path:
+    """Where a new version of `target` is built: a sibling, so a rename can swap them."""
+    return target.with_name(f"{target.name}{_NEW}{os.getpid()}")
+
+
+def swap_into_place(new: Path, target: Path) -> None:
+    """Make the complete directory `new` appear at `target` in one step.
+
+    Afterwards `new` holds the previous `target` (if there was one) for the caller to delete.
+    """
+    if not target.exists():
+        os.rename(new, target)
+        return
+    if _exchange(new, target):
+        return
+    # No atomic exchange here: two renames, with a window that recover() repairs.
+    parked = target.with_name(f"{target.name}{_OLD}{os.getpid()}")
+    os.rename(target, parked)
+    os.rename(new, target)
+    os.rename(parked, new)
+
+
+def recover(target: Path) -> None:
+    """Repair what a killed run left next to `target`: restore a parked tree if `target` is
+    missing, and delete staging trees of processes that are gone."""
+    parent = target.parent
+    if not parent.is_dir():
+        return
+    for sibling in sorted(parent.iterdir()):
+        name = sibling.name
+        for marker in (_OLD, _NEW):
+            prefix = target.name + marker
+            if not name.startswith(prefix) or not name[len(prefix):].isdigit():
+                continue
+            if _alive(int(name[len(prefix):])):
+                continue  # another build is working there right now
+            if marker == _OLD and not target.exists():
+                os.rename(sibling, target)
+            else:
+                shutil.rmtree(sibling, ignore_errors=True)
+
+
+def _checked(path: str, out: Path) -> str:
+    """`path` normalised, or ValueError if it could land anywhere but strictly inside `out`."""
+    pure = PurePosixPath(path)
+    if (
+        not path
+        or "\\" in path
+        or "\x00" in path
+        or pure.is_absolute()
+        or any(part in ("..", ".", "") for part in path.split("/"))
+        or pure.as_posix() == MANIFEST
+    ):
+        raise ValueError(f"page path not allowed: {path!r}")
+    resolved = (out / pure).resolve()
+    if not resolved.is_relative_to(out.resolve()) or resolved == out.resolve():
+        raise ValueError(f"page path resolves outside {out}: {path!r}")
+    return pure.as_posix()
+
+
+def _link_kept(old: Path, new: Path, contents: Mapping[str, bytes], manifest: Mapping[str, str]) -> tuple[int, int]:
+    """Hard-link into `new` every hand-written file and every unchanged generated one.
+
+    Returns (unchanged, removed) counts of generated pages.
+    """
+    unchanged = 0
+    for folder, dirs, files in os.walk(old):
+        rel_folder = Path(folder).relative_to(old)
+        dirs.sort()
+        for name in dirs:
+            source = Path(folder) / name
+            if source.is_symlink():  # os.walk does not descend into it; keep the link itself
+                os.symlink(os.readlink(source), new / rel_folder / name)
+            else:
+                (new / rel_folder / name).mkdir()
+        for name in sorted(files):
+            rel = (rel_folder / name).as_posix()
+            if rel == MANIFEST:
+                continue
+            if rel in manifest:
+                data = contents.get(rel)
+                if data is None or _digest(data) != manifest[rel] or not _same_bytes(old / rel, data):
+                    continue  # changed or stale: written fresh or left out
+                unchanged += 1
+            os.link(old / rel, new / rel, follow_symlinks=False)
+    removed = sum(1 for rel in manifest if rel not in contents)
+    return unchanged, removed
+
+
+def _same_bytes(path: Path, data: bytes) -> bool:
+    """The manifest says what was written; this checks nobody edited the file since."""
+    try:
+        return path.stat().st_size == len(data) and path.read_bytes() == data
+    except OSError:
+        return False
+
+
+def read_manifest(out: Path) -> dict[str, str]:
+    """{relative path: sha256} of the generated pages in `out` ({} if none or unreadable)."""
+    try:
+        data = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    generated = data.get("generated", {}) if isinstance(data, dict) else {}
+    return {str(k): str(v) for k, v in generated.items()} if isinstance(generated, dict) else {}
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Atomically swap two paths with renameat2(RENAME_EXCHANGE); False if unsupported."""
+    if not sys.platform.startswith("linux"):
+        return False
+    libc = ctypes.CDLL(None, use_errno=True)
+    renameat2 = getattr(libc, "renameat2", None)  # glibc >= 2.28
+    if renameat2 is None:
+        return False
+    renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    if renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE) == 0:
+        return True
+    err = ctypes.get_errno()
+    if err in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP):
+        return False  # kernel or filesystem without RENAME_EXCHANGE
+    raise OSError(err, os.strerror(err), str(a), None, str(b))
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return False  # a leftover of ours is from an earlier, finished call
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True

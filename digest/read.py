@@ -1,0 +1,810 @@
+"""Stage 1: turn every file below the seeds folder into raw Articles, and say why when it cannot.
+
+Formats: loose .txt, Markdown with YAML front matter, HTML (trafilatura), JSON and JSON Lines
+records, RSS/Atom feeds (feedparser). Reading never raises: a file that gives nothing becomes a
+skipped Notice; a file kept with less than it should have (no date, a bad front-matter field)
+becomes a warning Notice. Every article runs through the same `_finish` step, so header lines,
+dates, outlets and paragraphs follow one set of rules whatever the format.
+"""
+
+from __future__ import annotations
+
+import calendar
+import codecs
+import hashlib
+import io
+import json
+import os
+import re
+import stat
+import unicodedata
+import warnings
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import feedparser
+import frontmatter
+import lxml.etree
+import lxml.html
+import markdown
+import trafilatura
+import yaml
+
+from .models import UNKNOWN, Article, Notice
+
+MAX_FILE_BYTES = 8 * 2**20  # files of records: the largest real corpus is ~3 MB; beyond this only the start is read
+MAX_PAGE_BYTES = 2 * 2**20  # one-article files: far above any real page; Markdown and HTML parsing slow down past it
+MAX_ARTICLE_CHARS = 1_000_000  # longer than any news article: the rest is a runaway file, not text
+HEADER_LINES = 6  # title, kicker, date, URL and byline all sit within the first few lines
+SNIFF_BYTES = 8192  # how much of a file the binary check looks at
+
+# File signatures of common binary formats that may carry a text extension by mistake.
+_MAGIC = {b"\x89PNG": "PNG image", b"PK\x03\x04": "zip archive", b"%PDF": "PDF document",
+          b"\xff\xd8\xff": "JPEG image", b"GIF8": "GIF image", b"\x1f\x8b": "gzip archive"}
+
+# ---------------------------------------------------------------------------------------------
+# Dates, URLs and the line shapes of a loose header
+# ---------------------------------------------------------------------------------------------
+
+_MONTHS = {name[:3].lower(): number for number, name in enumerate(calendar.month_name) if name}
+# A lead word before a date-only line: "Published: ", "Updated ", a weekday "Monday, ".
+_LEAD = r"(?:(?:published|posted|updated|dated?)\s*:?\s*)?(?:[a-z]+day,?\s+)?"
+# An optional clock time after a date: "10:42 AM ET", "T09:30:00Z", ", 14:05 +0100".
+_TIME = r"(?:[T,\s]+(?:at\s+)?\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?:[ap]\.?m\.?)?\s*(?:Z|[a-z]{2,4}|[+-]\d{2}:?\d{2})?)?"
+# "2022-01-03", "2022/01/03", "2022.01.03" (year first is never ambiguous).
+_YMD_DATE = re.compile(_LEAD + r"(?P<y>\d{4})[-/.](?P<m>\d{1,2})[-/.](?P<d>\d{1,2})" + _TIME, re.I)
+# "20220103"
+_COMPACT_DATE = re.compile(_LEAD + r"(?P<y>\d{4})(?P<m>\d{2})(?P<d>\d{2})", re.I)
+# "January 3, 2022", "Jan. 3 2022", "Monday, January 3rd, 2022"
+_MDY_DATE = re.compile(_LEAD + r"(?P<m>[a-z]{3,9})\.?\s+(?P<d>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<y>\d{4})" + _TIME, re.I)
+# "3 January 2022", "3rd Jan. 2022"
+_DMY_DATE = re.compile(_LEAD + r"(?P<d>\d{1,2})(?:st|nd|rd|th)?\s+(?P<m>[a-z]{3,9})\.?,?\s+(?P<y>\d{4})" + _TIME, re.I)
+_DATE_FORMS = (_YMD_DATE, _COMPACT_DATE, _MDY_DATE, _DMY_DATE)
+# A date as a URL path segment: "/2022/01/03/", "/2022-01-03-", "/2013/may/03/".
+_URL_DATE = re.compile(r"/(?P<y>(?:19|20)\d{2})[/-](?P<m>\d{1,2}|[a-z]{3,9})[/-](?P<d>\d{1,2})(?=[/_.-]|$)", re.I)
+# A news dateline opening the body: "WASHINGTON, Jan. 3, 2022 (Reuters) - ...", "3 January 2022 — ...".
+_DATELINE = re.compile(
+    r"(?:[A-Z][A-Za-z .,'-]{1,40}?,\s+)?(?P<date>[A-Za-z]{3,9}\.?\s+\d{1,2},?\s+\d{4}|\d{1,2}\s+[A-Za-z]{3,9}\.?\s+\d{4})"
+    r"\s*(?:\([^()]{1,40}\)\s*)?[-–—]"
+)
+# A line that is nothing but a web address.
+_URL_LINE = re.compile(r"(?:https?://|www\.)\S+", re.I)
+# A byline: "By Jane Doe", "By Jane Doe and John Roe, Reuters" (no sentence punctuation at the end).
+_BYLINE = re.compile(r"by\s+[^\W\d_][^.!?]{1,80}", re.I)
+# A "Copyright 2022 CNBC." / "© The Times. All rights reserved." line; the group is the owner.
+_COPYRIGHT = re.compile(
+    r"(?:copyright|©|\(c\))\s*(?:©\s*)?(?:\d{4}(?:\s*[-–]\s*\d{4})?\s*,?\s*)?(?P<owner>[^.©|]{2,60}?)"
+    r"\s*\.?\s*(?:all rights reserved\.?)?",
+    re.I,
+)
+# A headline does not end with these (a sentence or a clause does)...
+_SENTENCE_END = ".,;:"
+# ...once closing quotes and brackets are set aside.
+_CLOSING = "\"'”’»)]"
+
+
+def parse_date(text: str) -> str | None:
+    """ISO date of a string that is only a date (with an optional lead word or clock time)."""
+    text = text.strip()
+    for form in _DATE_FORMS:
+        match = form.fullmatch(text)
+        if match and (found := _iso(match["y"], match["m"], match["d"])):
+            return found
+    return None
+
+
+def _iso(year: str, month: str, day: str) -> str | None:
+    """`YYYY-MM-DD` of the parts, or None if they are not a plausible calendar date."""
+    number = int(month) if month.isdigit() else _month_number(month)
+    if number is None or not 1900 <= int(year) <= 2100:  # 8-digit ids are not dates
+        return None
+    try:
+        return date(int(year), number, int(day)).isoformat()
+    except ValueError:
+        return None
+
+
+def _month_number(word: str) -> int | None:
+    """1..12 for an English month name or its abbreviation ("Jan", "Sept", "January")."""
+    number = _MONTHS.get(word[:3].lower())
+    if number and (calendar.month_name[number].lower().startswith(word.lower()) or word.lower() == "sept"):
+        return number
+    return None
+
+
+def _url_date(url: str | None) -> str | None:
+    match = _URL_DATE.search(_url_parts(url)[1])
+    return _iso(match["y"], match["m"], match["d"]) if match else None
+
+
+def _domain(url: str | None) -> str | None:
+    """`dailytimes.com.pk` for `https://www.dailytimes.com.pk/...`."""
+    return _url_parts(url)[0].removeprefix("www.") or None
+
+
+def _url_parts(url: str | None) -> tuple[str, str]:
+    """(host, path) of a URL with or without its scheme; empty for a malformed one."""
+    try:
+        parts = urlsplit(url if "//" in url else "//" + url) if url else None
+        return (parts.hostname or "", parts.path) if parts else ("", "")
+    except ValueError:  # "http://[broken" and the like
+        return "", ""
+
+
+def _looks_like_url(text: str) -> bool:
+    return bool(_URL_LINE.fullmatch(text.strip()))
+
+
+# ---------------------------------------------------------------------------------------------
+# From text lines to an Article: header, paragraphs, fallbacks (shared by every format)
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Draft:
+    """What is known of an article before its body is read; fields match `Article`."""
+
+    title: str = ""
+    date: str | None = None
+    date_source: str = UNKNOWN
+    outlet: str | None = None
+    outlet_source: str = UNKNOWN
+    url: str | None = None
+    language: str = "en"
+    tags: tuple[str, ...] = ()
+    warnings: list[str] = field(default_factory=list)
+
+    def set_date(self, value: str | None, source: str) -> None:
+        if value and not self.date:
+            self.date, self.date_source = value, source
+
+    def set_outlet(self, value: str | None, source: str) -> None:
+        if value and not self.outlet:
+            self.outlet, self.outlet_source = value, source
+
+
+_TOO_LONG = f"text longer than {MAX_ARTICLE_CHARS:,} characters; the rest is ignored"
+
+
+class _NoText(ValueError):
+    """The input holds no article text; the message says why."""
+
+
+def _finish(draft: _Draft, text: str, article_id: str, path: str) -> Article:
+    """Header lines, paragraphs and the date/outlet/title fallbacks; raises _NoText."""
+    if len(text) > MAX_ARTICLE_CHARS:
+        text = text[:MAX_ARTICLE_CHARS]
+        draft.warnings.append(_TOO_LONG)
+    lines = text.split("\n")
+    start = _read_header(lines, draft)
+    body = _paragraphs(lines[start:])
+    if not body and draft.title and any(_same_text(line, draft.title) for line in lines[:start]):
+        body = [draft.title]  # a one-line article: its headline is all the text there is
+    if not body:
+        raise _NoText("no article text")
+    draft.set_date(_url_date(draft.url), "url")
+    dateline = _DATELINE.match(body[0])
+    draft.set_date(dateline and parse_date(dateline["date"]), "dateline")
+    draft.set_outlet(_domain(draft.url), "url")
+    draft.set_outlet(_copyright_owner(body), "copyright")
+    if not draft.title:
+        draft.title = _opening_words(body[0])
+        draft.warnings.append("no title found; using the opening words")
+    if not draft.date:
+        draft.warnings.append("no date found")
+    return Article(
+        id=article_id, title=draft.title, paragraphs=tuple(body), path=path,
+        date=draft.date, date_source=draft.date_source, outlet=draft.outlet,
+        outlet_source=draft.outlet_source, url=draft.url, language=draft.language, tags=draft.tags,
+    )
+
+
+def _read_header(lines: list[str], draft: _Draft) -> int:
+    """Take the kicker, title, date-only, URL-only and byline lines at the top; return where the body starts."""
+    looked = 0
+    title_seen = False
+    for index, raw in enumerate(lines):
+        line = raw.strip()
+        if not line:
+            continue
+        if looked == HEADER_LINES:
+            return index
+        looked += 1
+        if found := parse_date(line):
+            draft.set_date(found, "header")
+        elif _looks_like_url(line):
+            draft.url = draft.url or line
+        elif _BYLINE.fullmatch(line) and len(line.split()) <= 8:
+            pass
+        elif not title_seen and _is_kicker(line):
+            pass
+        elif not title_seen and draft.title and _same_text(line, draft.title):
+            title_seen = True  # the known title repeated as the first line of the body
+        elif not title_seen and not draft.title and _is_headline(line):
+            draft.title, title_seen = line, True
+        else:
+            return index
+    return len(lines)
+
+
+def _is_kicker(line: str) -> bool:
+    """A section label over a headline: "politics", "world news", "BUSINESS"."""
+    words = line.split()
+    return len(words) <= 3 and len(line) <= 30 and (line.islower() or line.isupper()) and line[-1].isalpha()
+
+
+def _is_headline(line: str) -> bool:
+    """Short, has letters, and does not end like a sentence or a clause (closing quotes aside)."""
+    last = line.rstrip(_CLOSING)[-1:]
+    return (
+        len(line) <= 300 and len(line.split()) <= 30 and last not in _SENTENCE_END
+        and any(ch.isalpha() for ch in line)
+    )
+
+
+def _same_text(a: str, b: str) -> bool:
+    return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
+
+
+def _paragraphs(lines: list[str]) -> list[str]:
+    """Blank-line separated blocks; when the text has no blank line, every line is a paragraph."""
+    kept = [line.rstrip() for line in lines]
+    filled = [index for index, line in enumerate(kept) if line]
+    if not filled:
+        return []
+    kept = kept[filled[0] : filled[-1] + 1]
+    if all(kept):
+        return kept
+    return re.split(r"\n{2,}", "\n".join(kept))
+
+
+def _copyright_owner(paragraphs: list[str]) -> str | None:
+    """The owner named by the last "Copyright X" line, if it reads like a name."""
+    owner = None
+    for paragraph in paragraphs:
+        for line in paragraph.split("\n"):
+            match = _COPYRIGHT.fullmatch(line.strip())
+            if match and len(match["owner"].split()) <= 6 and "reserved" not in match["owner"].lower():
+                owner = match["owner"].strip()
+    return owner
+
+
+def _opening_words(paragraph: str, count: int = 12) -> str:
+    words = paragraph.split()
+    return " ".join(words[:count]) + (" …" if len(words) > count else "")
+
+
+# ---------------------------------------------------------------------------------------------
+# Ids: stable, unique within a folder, safe as URL and file names
+# ---------------------------------------------------------------------------------------------
+
+# Anything outside the id alphabet [a-z0-9._-].
+_NOT_ID = re.compile(r"[^a-z0-9._-]+")
+# Runs of dots, so that no id ever contains "..".
+_DOTS = re.compile(r"\.{2,}")
+# A record id that may be kept as given ("M0000.english", "1_10ecb").
+_SAFE_RECORD_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")
+
+
+def short_hash(text: str) -> str:
+    return hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest()[:10]
+
+
+def slug(text: str, limit: int = 80) -> str:
+    """Lowercase ASCII id made of `text`; "" when nothing of it survives."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+    cut = _DOTS.sub(".", _NOT_ID.sub("-", ascii_text)).strip("._-")
+    if len(cut) > limit:  # keep long names apart after cutting them
+        cut = cut[: limit - 11].strip("._-") + "-" + short_hash(text)
+    return cut
+
+
+def file_id(rel: str) -> str:
+    """`000_c48a26ba9f690fd9` for `000_c48a26ba9f690fd9.txt`; folders join with "-"."""
+    stem = rel.rsplit(".", 1)[0] if "." in rel.rsplit("/", 1)[-1] else rel
+    return slug(stem.replace("/", "-")) or "file-" + short_hash(rel)
+
+
+def _record_id(given: object, fallback_text: str) -> str:
+    """The record's own id when it is safe as is, else a slug plus a hash of it or of the text."""
+    if isinstance(given, (str, int)) and str(given).strip():
+        given = str(given).strip()
+        if _SAFE_RECORD_ID.fullmatch(given) and ".." not in given:
+            return given
+        return (slug(given, 40) or "record") + "-" + short_hash(given)
+    return (slug(_opening_words(fallback_text, 6), 40) or "record") + "-" + short_hash(fallback_text)
+
+
+# ---------------------------------------------------------------------------------------------
+# Records (JSON objects): the CLI and the .json / .jsonl readers
+# ---------------------------------------------------------------------------------------------
+
+# Language names used by corpora (TAC MultiLing says "english") mapped to ISO 639-1 codes.
+_LANGUAGE_CODES = {
+    "arabic": "ar", "chinese": "zh", "czech": "cs", "dutch": "nl", "english": "en", "french": "fr",
+    "german": "de", "greek": "el", "hebrew": "he", "hindi": "hi", "italian": "it", "japanese": "ja",
+    "polish": "pl", "portuguese": "pt", "romanian": "ro", "russian": "ru", "spanish": "es",
+    "turkish": "tr", "ukrainian": "uk",
+}
+# An ISO 639 code with an optional region: "en", "pt-BR", "en_US".
+_LANGUAGE_TAG = re.compile(r"(?P<code>[a-z]{2,3})(?:[-_][a-z0-9]{2,8})*", re.I)
+
+
+def article_from_record(record: dict, *, path: str = "", record_label: str = "") -> Article:
+    """A raw Article from `{id, title, text, date, source, url, language, tags}`; ValueError if no text.
+
+    The record's own id is kept when it is safe as a name; a record without one is named after
+    `path` and `record_label` ("input-line-3") when given, else after its opening words.
+    """
+    article, _ = _record_article(record, path)
+    named = "-".join(part for part in (path and file_id(path), slug(record_label)) if part)
+    if named and not isinstance(record.get("id"), (str, int)):
+        article = replace(article, id=named)
+    return article
+
+
+def _record_article(record: object, path: str, source: str = "record") -> tuple[Article, list[str]]:
+    """The article and the warnings about it; ValueError (with the reason) when there is no text."""
+    if not isinstance(record, dict):
+        raise ValueError(f"not a JSON object but {type(record).__name__}")
+    text = record.get("text")
+    if not isinstance(text, str) or not text.strip():
+        raise ValueError("no text" if text is None else "'text' is empty or not a string")
+    draft = _Draft()
+    _apply_fields(draft, record, source)
+    try:
+        article = _finish(draft, _normalize_newlines(text), _record_id(record.get("id"), text), path)
+    except _NoText as error:
+        raise ValueError(str(error)) from None
+    return article, draft.warnings
+
+
+def _apply_fields(draft: _Draft, fields: dict, source: str) -> None:
+    """Copy title, date, source/url, language and tags of a record or front matter; warn on bad values."""
+    title = fields.get("title")
+    if isinstance(title, str) and title.strip():
+        draft.title = " ".join(title.split())
+    elif title not in (None, ""):
+        draft.warnings.append(f"title {title!r} is not text; ignored")
+    _apply_date(draft, fields.get("date"), source)
+    for key in ("url", "link"):
+        if isinstance(fields.get(key), str) and _looks_like_url(fields[key]):
+            draft.url = draft.url or fields[key].strip()
+    outlet = fields.get("source", fields.get("outlet"))
+    if isinstance(outlet, str) and _looks_like_url(outlet):
+        draft.url = draft.url or outlet.strip()
+    elif isinstance(outlet, str) and outlet.strip():
+        draft.set_outlet(outlet.strip(), source)
+    _apply_language(draft, fields.get("language", fields.get("lang")))
+    _apply_tags(draft, fields.get("tags"))
+
+
+def _apply_date(draft: _Draft, value: object, source: str) -> None:
+    if isinstance(value, datetime):
+        value = value.date()
+    if isinstance(value, date):
+        draft.set_date(value.isoformat(), source)
+    elif isinstance(value, str) and value.strip():
+        if found := parse_date(value):
+            draft.set_date(found, source)
+        else:
+            draft.warnings.append(f"date {value!r} is not a date; ignored")
+    elif value not in (None, ""):
+        draft.warnings.append(f"date {value!r} is not a date; ignored")
+
+
+def _apply_language(draft: _Draft, value: object) -> None:
+    if value in (None, ""):
+        return
+    text = str(value).strip().lower()
+    match = _LANGUAGE_TAG.fullmatch(text)
+    if text in _LANGUAGE_CODES:
+        draft.language = _LANGUAGE_CODES[text]
+    elif isinstance(value, str) and match:
+        draft.language = match["code"]
+    else:
+        draft.warnings.append(f"language {value!r} is not a language code; using 'en'")
+
+
+def _apply_tags(draft: _Draft, value: object) -> None:
+    if isinstance(value, str):
+        value = value.split(",")
+    if isinstance(value, list) and all(isinstance(tag, (str, int, float)) for tag in value):
+        draft.tags = tuple(dict.fromkeys(str(tag).strip() for tag in value if str(tag).strip()))
+    elif value is not None:
+        draft.warnings.append(f"tags {value!r} are not a list of words; ignored")
+
+
+def _normalize_newlines(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+# ---------------------------------------------------------------------------------------------
+# Discovery and decoding
+# ---------------------------------------------------------------------------------------------
+
+
+def discover(root: Path) -> tuple[list[Path], list[Notice]]:
+    """Every regular file below `root`, sorted by relative POSIX path, and a Notice for each one passed over."""
+    root = Path(root)
+    if not root.is_dir():
+        return [], [Notice(".", "the seeds folder does not exist or is not a folder", skipped=True)]
+    real_root = root.resolve()
+    files: list[Path] = []
+    notices: list[Notice] = []
+    for path, problem in _walk(root, real_root):
+        if problem:
+            notices.append(Notice(path.relative_to(root).as_posix(), problem, skipped=True))
+        else:
+            files.append(path)
+    files.sort(key=lambda p: p.relative_to(root).as_posix())
+    notices.sort(key=lambda n: n.path)
+    return files, notices
+
+
+def _walk(folder: Path, real_root: Path) -> Iterator[tuple[Path, str]]:
+    """(path, "") for each file to read, (path, reason) for each entry passed over."""
+    try:
+        entries = sorted(os.scandir(folder), key=lambda e: e.name)
+    except OSError as error:
+        yield folder, f"folder cannot be read ({error.strerror or error})"
+        return
+    for entry in entries:
+        path = Path(entry.path)
+        if entry.name.startswith("."):
+            if not entry.is_dir(follow_symlinks=False):
+                yield path, "hidden file"
+            continue  # hidden folders (.git, .cache) are tooling, not articles: passed over silently
+        if entry.is_symlink():
+            problem = _symlink_problem(path, real_root)
+            if problem:
+                yield path, problem
+                continue
+        mode = _mode(path)
+        if mode is None:
+            yield path, "cannot be read (stat failed)"
+        elif stat.S_ISDIR(mode):
+            if entry.is_symlink():
+                yield path, "symlink to a folder (its files are read at their own place)"
+            else:
+                yield from _walk(path, real_root)
+        elif not stat.S_ISREG(mode):
+            yield path, "not a regular file"  # a FIFO or device would block or never end
+        elif not os.access(path, os.R_OK):
+            yield path, "file cannot be read (permission denied)"
+        else:
+            yield path, ""
+
+
+def _symlink_problem(path: Path, real_root: Path) -> str:
+    try:
+        target = path.resolve(strict=True)
+    except RuntimeError:
+        return "symlink loop"
+    except OSError as error:
+        return "symlink loop" if "loop" in str(error).lower() else "broken symlink"
+    if not target.is_relative_to(real_root):
+        return "symlink pointing outside the seeds folder"
+    return ""
+
+
+def _mode(path: Path) -> int | None:
+    try:
+        return path.stat().st_mode
+    except OSError:
+        return None
+
+
+def _binary_kind(data: bytes) -> str | None:
+    """Why `data` is not text, or None. UTF-16 text has NUL bytes too, hence the BOM check first."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return None
+    for magic, kind in _MAGIC.items():
+        if data.startswith(magic):
+            return kind
+    return "binary data (NUL bytes)" if b"\0" in data[:SNIFF_BYTES] else None
+
+
+def decode(data: bytes, complete: bool = True) -> tuple[str, str | None]:
+    """Text of `data` with LF newlines, and a warning when it was not UTF-8; ValueError if undecodable.
+
+    `complete` is False when `data` is the start of a longer file: a character cut in two at the
+    end is then dropped rather than an error.
+    """
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            text, warning = _decode_start(data, "utf-16", complete), None
+        except UnicodeDecodeError:
+            raise ValueError("undecodable: broken UTF-16") from None
+    else:
+        try:
+            text, warning = _decode_start(data, "utf-8-sig", complete), None
+        except UnicodeDecodeError:
+            text, warning = _decode_legacy(data), "not UTF-8; read as Windows-1252"
+    sample = text[:SNIFF_BYTES]
+    controls = sum(1 for ch in sample if unicodedata.category(ch) == "Cc" and ch not in "\t\n\r\f")
+    if controls > len(sample) // 20:  # real text has next to no control characters
+        raise ValueError("undecodable: mostly control characters")
+    return _normalize_newlines(text), warning
+
+
+def _decode_start(data: bytes, encoding: str, complete: bool) -> str:
+    return codecs.getincrementaldecoder(encoding)().decode(data, final=complete)
+
+
+def _decode_legacy(data: bytes) -> str:
+    """Windows-1252; the five bytes it leaves undefined read as Latin-1."""
+    return data.decode("latin-1").translate(_CP1252_OVER_LATIN1)
+
+
+def _cp1252_char(byte: int) -> str | None:
+    try:
+        return bytes([byte]).decode("cp1252")
+    except UnicodeDecodeError:
+        return None
+
+
+# Latin-1 decoding mapped onto Windows-1252 for 0x80..0x9F (curly quotes, dashes, the euro sign).
+_CP1252_OVER_LATIN1 = {b: _cp1252_char(b) for b in range(0x80, 0xA0) if _cp1252_char(b)}
+
+
+# ---------------------------------------------------------------------------------------------
+# Formats
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Input:
+    """One file's bytes as read, for the format readers."""
+
+    rel: str  # path relative to the seeds folder, POSIX
+    data: bytes
+    cut: bool  # only the start of the file was read
+
+    def text(self) -> tuple[str, list[Notice]]:
+        """Decoded text and a warning when it was not UTF-8; _NoText when undecodable or blank."""
+        try:
+            text, warning = decode(self.data, complete=not self.cut)
+        except ValueError as error:
+            raise _NoText(str(error)) from None
+        if not text.strip():
+            raise _NoText("only whitespace")
+        return text, [Notice(self.rel, warning)] if warning else []
+
+
+def read_file(path: Path, root: Path) -> tuple[list[Article], list[Notice]]:
+    """The articles of one file and the Notices about it. Never raises."""
+    path, root = Path(path), Path(root)
+    rel = path.relative_to(root).as_posix() if path.is_relative_to(root) else path.name
+    reader = _READERS.get(path.suffix.lower())
+    if reader is None:
+        return [], [Notice(rel, f"unsupported file type '{path.suffix or '(none)'}'", skipped=True)]
+    cap = MAX_FILE_BYTES if reader in _RECORD_READERS else MAX_PAGE_BYTES
+    try:
+        with path.open("rb") as handle:
+            data = handle.read(cap + 1)
+    except OSError as error:
+        return [], [Notice(rel, f"cannot be read ({error.strerror or error})", skipped=True)]
+    if not data.strip():
+        return [], [Notice(rel, "empty file", skipped=True)]
+    if kind := _binary_kind(data):
+        return [], [Notice(rel, f"binary file ({kind})", skipped=True)]
+    source = _Input(rel, data[:cap], cut=len(data) > cap)
+    notices = [Notice(rel, f"larger than {cap / 2**20:g} MB; only the start is read")] if source.cut else []
+    try:
+        articles, more = reader(source)
+    except _NoText as error:
+        articles, more = [], [Notice(rel, str(error), skipped=True)]
+    except Exception as error:  # "never raises": a parser bug must cost one file, not the build
+        articles, more = [], [Notice(rel, f"could not be read ({type(error).__name__}: {error})", skipped=True)]
+    return articles, notices + more
+
+
+def _single(draft: _Draft, text: str, rel: str, notices: list[Notice]) -> tuple[list[Article], list[Notice]]:
+    article = _finish(draft, text, file_id(rel), rel)
+    return [article], notices + [Notice(rel, warning) for warning in draft.warnings]
+
+
+def _read_txt(source: _Input) -> tuple[list[Article], list[Notice]]:
+    text, notices = source.text()
+    return _single(_Draft(), text, source.rel, notices)
+
+
+# A front matter block that YAML could not read, to be cut off so the body can still be used.
+_FRONT_MATTER_BLOCK = re.compile(r"\A---[ \t]*\n.*?\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
+# An ATX heading line: "# Title", "## Title ##".
+_MD_HEADING = re.compile(r"#{1,6}[ \t]+(?P<text>.+?)(?:[ \t]+#+)?[ \t]*")
+
+
+def _read_markdown(source: _Input) -> tuple[list[Article], list[Notice]]:
+    text, notices = source.text()
+    draft = _Draft()
+    if len(text) > MAX_ARTICLE_CHARS:  # cut before converting: Markdown takes seconds per megabyte
+        text = text[:MAX_ARTICLE_CHARS]
+        draft.warnings.append(_TOO_LONG)
+    try:
+        fields, body = frontmatter.parse(text)  # python-frontmatter loads YAML with yaml.SafeLoader
+        _apply_fields(draft, fields, "front matter")
+    except (yaml.YAMLError, ValueError, TypeError) as error:
+        draft.warnings.append(f"front matter is not valid YAML ({_first_line(error)}); ignored")
+        body = _FRONT_MATTER_BLOCK.sub("", text, count=1)
+    body = body.lstrip("\n")
+    heading = _MD_HEADING.fullmatch(body.split("\n", 1)[0].strip())
+    if heading and not draft.title:
+        draft.title = " ".join(_html_paragraphs(markdown.markdown(heading["text"])))
+        body = body.split("\n", 1)[1] if "\n" in body else ""
+    plain = "\n\n".join(_html_paragraphs(markdown.markdown(body)))
+    return _single(draft, plain, source.rel, notices)
+
+
+def _first_line(error: Exception) -> str:
+    return str(error).strip().split("\n")[0][:120]
+
+
+def _read_html(source: _Input) -> tuple[list[Article], list[Notice]]:
+    text, notices = source.text()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # lxml FutureWarnings from inside trafilatura
+        found = trafilatura.bare_extraction(
+            text, with_metadata=True, include_comments=False, include_tables=False,
+            date_extraction_params={"extensive_search": False, "original_date": True},
+        )
+    draft = _Draft()
+    if found is None or not (found.text or "").strip():
+        # Too little text for trafilatura's main-content rules: keep every block but scripts and styles.
+        draft.title = _html_title(text)
+        body = "\n\n".join(_html_paragraphs(text))
+    else:
+        draft.title = " ".join((found.title or "").split())
+        draft.url = found.url if found.url and _looks_like_url(found.url) else None
+        url_date = _url_date(draft.url)
+        draft.set_date(found.date, "url" if found.date and found.date == url_date else "header")
+        draft.set_outlet(found.sitename, "front matter")
+        body = found.text
+    return _single(draft, body, source.rel, notices)
+
+
+# An XML declaration, which lxml refuses in an already decoded string (XHTML pages, feed bodies).
+_XML_DECLARATION = re.compile(r"\A\s*<\?xml[^>]*\?>")
+# Tags whose content is never article text.
+_DROPPED_TAGS = ("script", "style", "noscript", "template", "iframe", "svg", "head", "figcaption")
+# Tags that start a new paragraph.
+_BLOCK_TAGS = frozenset(
+    "p div li h1 h2 h3 h4 h5 h6 blockquote pre br tr td th dt dd section article header footer "
+    "aside nav figure ul ol table hr title body".split()
+)
+
+
+def _html_paragraphs(html: str) -> list[str]:
+    """Plain paragraphs of an HTML document or fragment: one per block element, whitespace collapsed."""
+    try:
+        root = lxml.html.fragment_fromstring(_XML_DECLARATION.sub("", html, count=1), create_parent="div")
+    except lxml.etree.ParserError:  # nothing but comments or whitespace
+        return []
+    for element in list(root.iter(*_DROPPED_TAGS)):
+        element.drop_tree()
+    for element in root.iter():
+        if isinstance(element.tag, str) and element.tag.lower() in _BLOCK_TAGS:
+            element.text = "\n\n" + (element.text or "")
+            element.tail = "\n\n" + (element.tail or "")
+    blocks = re.split(r"\n\s*\n", root.text_content())
+    return [" ".join(block.split()) for block in blocks if block.strip()]
+
+
+def _html_title(html: str) -> str:
+    match = re.search(r"<title[^>]*>(.*?)</title>", html, re.I | re.S)
+    return " ".join(_html_paragraphs(match[1])) if match else ""
+
+
+def _read_json(source: _Input) -> tuple[list[Article], list[Notice]]:
+    text, notices = source.text()
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise _NoText(f"not valid JSON ({error.msg}, line {error.lineno})") from None
+    items = document if isinstance(document, list) else [document]
+    labelled = [(f"item {n}", item) for n, item in enumerate(items, 1)]
+    return _from_records(labelled, source.rel, notices)
+
+
+def _read_jsonl(source: _Input) -> tuple[list[Article], list[Notice]]:
+    text, notices = source.text()
+    lines = text.split("\n")
+    if source.cut:
+        lines = lines[:-1]  # the last line was cut by the size cap
+    labelled = []
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            labelled.append((f"line {number}", json.loads(line)))
+        except json.JSONDecodeError as error:
+            notices.append(Notice(source.rel, f"not valid JSON ({error.msg})", skipped=True, record=f"line {number}"))
+    return _from_records(labelled, source.rel, notices)
+
+
+def _from_records(labelled: list[tuple[str, object]], rel: str, notices: list[Notice], source: str = "record"):
+    """Articles of labelled JSON records; a record holding `articles` (a TAC cluster) gives each of them."""
+    articles: list[Article] = []
+    prefix = file_id(rel)
+    for label, record in _expand_clusters(labelled):
+        try:
+            article, problems = _record_article(record, rel, source)
+        except ValueError as error:
+            notices.append(Notice(rel, str(error), skipped=True, record=label))
+            continue
+        given = "" if record.get("id") is None else str(record["id"]).strip()
+        # An id like "a1" or "M0000.english" names the article; a URL or URN id is only hashed.
+        part = slug(given, 40) if _SAFE_RECORD_ID.fullmatch(given) else short_hash(given or article.text)
+        articles.append(replace(article, id=f"{prefix}-{part}"))
+        notices.extend(Notice(rel, problem, record=label) for problem in problems)
+    if not articles and not notices:
+        raise _NoText("no records")
+    return _unique_ids(articles), notices
+
+
+def _expand_clusters(labelled: list[tuple[str, object]]) -> Iterator[tuple[str, object]]:
+    for label, record in labelled:
+        inner = record.get("articles") if isinstance(record, dict) and "text" not in record else None
+        if isinstance(inner, list):
+            for n, item in enumerate(inner, 1):
+                if isinstance(item, dict) and "language" in record:
+                    item = {"language": record["language"], **item}
+                yield f"{label}, article {n}", item
+        else:
+            yield label, record
+
+
+def _unique_ids(articles: list[Article]) -> list[Article]:
+    """Give a repeated id (two records with one id) a hash of the text, keeping the first as is."""
+    seen: set[str] = set()
+    unique = []
+    for article in articles:
+        if article.id in seen:
+            article = replace(article, id=f"{article.id}-{short_hash(article.text + str(len(seen)))}")
+        seen.add(article.id)
+        unique.append(article)
+    return unique
+
+
+def _read_feed(source: _Input) -> tuple[list[Article], list[Notice]]:
+    # Bytes through a stream: feedparser would fetch a string that looks like a URL.
+    parsed = feedparser.parse(io.BytesIO(source.data))
+    if not parsed.entries:
+        reason = f" ({_first_line(parsed.bozo_exception)})" if parsed.get("bozo") else ""
+        raise _NoText(f"not an RSS/Atom feed with entries{reason}")
+    channel = parsed.feed
+    records = []
+    for entry in parsed.entries:
+        bodies = [c.get("value", "") for c in entry.get("content", [])] + [entry.get("summary", "")]
+        published = entry.get("published_parsed") or entry.get("updated_parsed")
+        records.append({
+            "id": entry.get("id") or entry.get("link"),
+            "title": _plain_title(entry.get("title", "")),
+            "text": "\n\n".join(_html_paragraphs(max(bodies, key=len))),
+            "url": entry.get("link"),
+            "date": date(*published[:3]) if published else None,
+            "source": _plain_title(channel.get("title", "")),
+            "language": channel.get("language"),
+            "tags": [t.get("term") for t in entry.get("tags", []) if t.get("term")],
+        })
+    labelled = [(f"entry {n}", record) for n, record in enumerate(records, 1)]
+    return _from_records(labelled, source.rel, [], source="feed")
+
+
+def _plain_title(html: str) -> str:
+    return " ".join(_html_paragraphs(html))
+
+
+_READERS = {
+    ".txt": _read_txt, ".text": _read_txt,
+    ".md": _read_markdown, ".markdown": _read_markdown,
+    ".html": _read_html, ".htm": _read_html,
+    ".json": _read_json, ".jsonl": _read_jsonl,
+    ".xml": _read_feed, ".rss": _read_feed, ".atom": _read_feed,
+}
+# Readers of files that hold many articles, and so may be larger.
+_RECORD_READERS = (_read_json, _read_jsonl, _read_feed)

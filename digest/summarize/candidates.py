@@ -1,0 +1,87 @@
+"""Which sentences may become summary points, and which copy of a point reads best.
+
+A point is shown alone, out of its article, so it has to stand on its own: long enough
+to say something, a statement rather than a question, not a quotation whose speaker is
+in another sentence, and no leftover web clutter (links, @handles, bullets of symbols).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from ..text import count_words
+
+MIN_WORDS = 6
+# Longer "sentences" are nearly always several glued together (a failed split, a caption
+# run into the text); they would also eat a third of a briefing.
+MAX_WORDS = 80
+
+_CLUTTER = re.compile(r"https?://|www\.|\S@\S|(?:^|\s)@\w|\w\.(?:com|org|net)\b", re.IGNORECASE)
+_OPEN_QUOTES = "\"“„«‘'‚‹"
+_CLOSE_QUOTES = "\"”»’'‹›“"
+_QUESTION_MARKS = ("?", "\u061f", "\u037e")  # Latin, Arabic, Greek question marks
+
+
+def is_candidate(text: str) -> bool:
+    """True when `text` can be shown as a point of a briefing."""
+    n = count_words(text)
+    if n < MIN_WORDS or n > MAX_WORDS:
+        return False
+    if _is_question(text) or _CLUTTER.search(text):
+        return False
+    if _letter_share(text) < 0.5 or _starts_mid_sentence(text):
+        return False
+    return not is_bare_quote(text)
+
+
+def defects(text: str) -> int:
+    """How many signs of a damaged copy `text` shows; the least damaged copy is shown.
+
+    Copies of one sentence lose quote marks, apostrophes and dashes on their way through
+    feeds and scrapers; a double space where a dash was, or quotes that do not pair up,
+    give them away.
+    """
+    found = 0
+    if "  " in text:
+        found += 1
+    if text.count('"') % 2 or text.count("“") != text.count("”"):
+        found += 1
+    first = text.lstrip()[:1]
+    if first and not (first.isalnum() or first in _OPEN_QUOTES):
+        found += 1  # a bullet or dash left in front
+    return found
+
+
+def is_bare_quote(text: str) -> bool:
+    """A sentence that is one quotation from end to end, so its speaker is elsewhere."""
+    stripped = text.strip()
+    if not stripped or stripped[0] not in _OPEN_QUOTES:
+        return False
+    body = stripped.rstrip(".…!;:,) ")
+    if not body or body[-1] not in _CLOSE_QUOTES:
+        return False
+    inner = body[1:-1]
+    return not any(mark in inner for mark in "\"“”«»")
+
+
+def _is_question(text: str) -> bool:
+    return text.rstrip(_CLOSE_QUOTES + ")]} \u00a0")[-1:] in _QUESTION_MARKS
+
+
+def _letter_share(text: str) -> float:
+    chars = [c for c in text if not c.isspace()]
+    if not chars:
+        return 0.0
+    letters = sum(1 for c in chars if unicodedata.category(c)[0] in "LM")
+    return letters / len(chars)
+
+
+def _starts_mid_sentence(text: str) -> bool:
+    """A lower-case first letter in a script with case: the rest of a badly split sentence."""
+    for c in text:
+        if c.isalpha():
+            return c.islower() and c.upper() != c
+        if c.isdigit():
+            return False
+    return False
