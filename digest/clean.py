@@ -21,11 +21,15 @@ from .models import Article, Notice
 from .read import short_hash
 
 # An outlet's line is boilerplate when it is in at least this many of its articles...
-BOILERPLATE_MIN_ARTICLES = 3
-# ...and in at least this share of them.
+BOILERPLATE_MIN_ARTICLES = 5
+# ...and in at least this share of them...
 BOILERPLATE_MIN_SHARE = 0.5
-# Longer lines are prose even when they look like a credit or a widget label.
+# ...and is short, unless it is in this many: a few updates of one story share long sentences.
+BOILERPLATE_LONG_MIN_ARTICLES = 10
+# Longer lines are prose even when they look like a widget label...
 MAX_LABEL_WORDS = 25
+# ...or a picture credit.
+MAX_CREDIT_WORDS = 12
 
 # Characters that end a sentence (or a clause that leads into a quote or a list).
 _SENTENCE_END = frozenset('.!?…:;"”’\'»)]' + "।॥。！？؟")
@@ -89,7 +93,11 @@ def clean_article(article: Article) -> Article:
 
 def clean(articles: Sequence[Article]) -> tuple[list[Article], list[Notice]]:
     """Clean every article, drop each outlet's recurring lines, account for articles left empty."""
-    cleaned = [clean_article(article) for article in articles]
+    return clean_corpus([clean_article(article) for article in articles])
+
+
+def clean_corpus(cleaned: Sequence[Article]) -> tuple[list[Article], list[Notice]]:
+    """The cross-corpus rules over articles that `clean_article` has already cleaned."""
     boilerplate = _outlet_boilerplate(cleaned)
     shared_paths = Counter(article.path for article in cleaned)
     kept: list[Article] = []
@@ -131,39 +139,43 @@ def _mark_clutter(lines: list[_Line]) -> None:
     for index, line in enumerate(lines):
         above = lines[index - 1] if index else None
         same_block = above if above and above.paragraph == line.paragraph else None
+        # False for the rest of a hard-wrapped sentence: "read more about it." there is prose
+        fresh = same_block is None or not same_block.keep or _ends_sentence(same_block.text)
         if _TWEET_SIGNATURE.fullmatch(line.text):
             line.keep = False
             if above:
                 above.keep = False  # the tweet's own text sits right above its signature
-        elif _is_credit(line.text):
+        elif _is_credit(line.text, fresh):
             line.keep = False
             if same_block:
                 same_block.keep = False  # a caption and its credit form one block
                 below = lines[index + 1] if index + 1 < len(lines) else None
                 if below and _key(below.text) == _key(same_block.text):
                     below.keep = False  # pages often print the caption again under the credit
-        elif _is_clutter(line.text, starts_sentence=same_block is None or _ends_sentence(same_block.text)):
+        elif _is_clutter(line.text, fresh):
             line.keep = False
 
 
-def _is_credit(text: str) -> bool:
-    """A photo or picture-agency credit line."""
-    if len(text.split()) > MAX_LABEL_WORDS:
+def _is_credit(text: str, fresh: bool) -> bool:
+    """A photo or picture-agency credit line; only the bar and bracket forms may end a wrapped line."""
+    words = len(text.split())
+    if words > MAX_CREDIT_WORDS:
         return False
-    if _CREDIT_LABEL.fullmatch(text) or _PIPE_CREDIT.fullmatch(text) or _PAREN_CREDIT.fullmatch(text):
+    if _PIPE_CREDIT.fullmatch(text) or _PAREN_CREDIT.fullmatch(text):
         return True
-    return len(text.split()) <= 8 and not _ends_sentence(text) and bool(_CREDIT_NAME.search(text))
+    named = words <= 8 and not _ends_sentence(text) and bool(_CREDIT_NAME.search(text))
+    return fresh and (named or bool(_CREDIT_LABEL.fullmatch(text)))
 
 
-def _is_clutter(text: str, starts_sentence: bool) -> bool:
-    """Lines that are not prose; `starts_sentence` is False for the rest of a hard-wrapped sentence."""
+def _is_clutter(text: str, fresh: bool) -> bool:
+    """Lines that are not prose: no letters, tweet pictures, and (when not a wrapped sentence's rest) labels."""
     if not any(ch.isalpha() for ch in text) or _TWEET_PICTURE.search(text):
         return True
-    if len(text.split()) <= MAX_LABEL_WORDS and any(
-        rule.fullmatch(text) for rule in (_WIDGET, _COPYRIGHT, _AGENCY)
-    ):
+    if not fresh:
+        return False
+    if len(text.split()) <= MAX_LABEL_WORDS and any(rule.fullmatch(text) for rule in (_WIDGET, _COPYRIGHT, _AGENCY)):
         return True
-    return starts_sentence and _is_short_heading(text)
+    return _is_short_heading(text)
 
 
 def _is_short_heading(text: str) -> bool:
@@ -229,6 +241,7 @@ def _outlet_boilerplate(articles: Sequence[Article]) -> dict[str, frozenset[str]
         outlet: frozenset(
             key for key, found in counts[outlet].items()
             if found >= BOILERPLATE_MIN_ARTICLES and found >= BOILERPLATE_MIN_SHARE * size
+            and (len(key.split()) <= MAX_LABEL_WORDS or found >= BOILERPLATE_LONG_MIN_ARTICLES)
         )
         for outlet, size in sizes.items()
     }

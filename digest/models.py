@@ -35,7 +35,7 @@ class Notice:
 class Article:
     """One news article. `paragraphs` are raw after reading and clean after cleaning."""
 
-    id: str  # stable, URL-safe: [a-z0-9][a-z0-9_-]*
+    id: str  # stable, unique, safe as a file and URL name: [A-Za-z0-9][A-Za-z0-9._-]*, never ".."
     title: str
     paragraphs: tuple[str, ...]
     path: str = ""  # source file relative to the seeds folder ("" for CLI input)

@@ -48,7 +48,10 @@ class Result:
 
 
 def load(seeds: Path, progress: bool = False, store: Cache = Cache(None)) -> Corpus:
-    """Read and clean every file below `seeds`; files whose bytes are unchanged come from `store`."""
+    """Read and clean every file below `seeds`; files whose bytes are unchanged come from `store`.
+
+    The per-article cleaning is cached with the read; the cross-corpus rules run every time.
+    """
     paths, notices = read.discover(seeds)
     keys = {path: _file_key(path, seeds) for path in paths}
     known = store.get_many("read", keys.values())
@@ -61,7 +64,7 @@ def load(seeds: Path, progress: bool = False, store: Cache = Cache(None)) -> Cor
         found, problems = read_now[path] if path in read_now else known[keys[path]]
         raw.extend(found)
         notices.extend(problems)
-    cleaned, problems = clean.clean(raw)
+    cleaned, problems = clean.clean_corpus(raw)
     notices.extend(problems)
     files = sorted({p.relative_to(seeds).as_posix() for p in paths} | {n.path for n in notices if n.path})
     return Corpus(files=tuple(files), articles=tuple(cleaned), notices=tuple(notices))
@@ -77,7 +80,8 @@ def _file_key(path: Path, root: Path) -> str:
 
 def _read_one(job: tuple[Path, Path]) -> tuple[list[Article], list[Notice]]:
     path, root = job
-    return read.read_file(path, root)
+    articles, notices = read.read_file(path, root)
+    return [clean.clean_article(a) for a in articles], notices
 
 
 def split_all(articles: Iterable[Article]) -> dict[str, tuple[Sentence, ...]]:

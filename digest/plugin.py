@@ -5,6 +5,7 @@
           seeds: seeds          # folder of articles, relative to mkdocs.yml
           templates: templates  # folder of templates overriding the built-in ones
           words: 250            # word budget of a briefing
+          cache: .digest-cache  # reuse unchanged work between builds ("" to turn off)
 
 The generated pages are virtual files (nothing is written into docs/), so a fresh clone
 builds with `mkdocs build` alone, and `mkdocs serve` can watch the seeds and templates
@@ -38,6 +39,7 @@ class DigestConfig(base.Config):
     seeds = c.Type(str, default="seeds")
     templates = c.Type(str, default="templates")
     words = c.Type(int, default=250)
+    cache = c.Type(str, default=".digest-cache")
 
 
 class DigestPlugin(BasePlugin[DigestConfig]):
@@ -55,6 +57,7 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         root = Path(config.config_file_path or ".").resolve().parent
         self.seeds = root / self.config.seeds
         self.templates = root / self.config.templates
+        self.cache = root / self.config.cache if self.config.cache else None
         # `--dirty` updates the existing site in place, and serve builds into its own
         # temporary folder: only a full build goes through staging.
         if self.command in ("build", "gh-deploy") and not self.dirty:
@@ -70,7 +73,7 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         if not self.seeds.is_dir():
             raise PluginError(f"digest: seeds folder not found: {self.seeds}")
         settings = pipeline.Settings(words=self.config.words)
-        result = pipeline.run(self.seeds, settings)
+        result = pipeline.run(self.seeds, settings, cache_dir=self.cache)
         rendered = pages.render(result, [self.templates])
         self._log(result, len(rendered))
 

@@ -155,7 +155,7 @@ class _Draft:
     url: str | None = None
     language: str = "en"
     tags: tuple[str, ...] = ()
-    warnings: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)  # warnings about the article, for Notices
 
     def set_date(self, value: str | None, source: str) -> None:
         if value and not self.date:
@@ -177,7 +177,7 @@ def _finish(draft: _Draft, text: str, article_id: str, path: str) -> Article:
     """Header lines, paragraphs and the date/outlet/title fallbacks; raises _NoText."""
     if len(text) > MAX_ARTICLE_CHARS:
         text = text[:MAX_ARTICLE_CHARS]
-        draft.warnings.append(_TOO_LONG)
+        draft.problems.append(_TOO_LONG)
     lines = text.split("\n")
     start = _read_header(lines, draft)
     body = _paragraphs(lines[start:])
@@ -192,9 +192,8 @@ def _finish(draft: _Draft, text: str, article_id: str, path: str) -> Article:
     draft.set_outlet(_copyright_owner(body), "copyright")
     if not draft.title:
         draft.title = _opening_words(body[0])
-        draft.warnings.append("no title found; using the opening words")
-    if not draft.date:
-        draft.warnings.append("no date found")
+        draft.problems.append("no title found; using the opening words")
+    # No date is normal (the article says "unknown"), not a degraded read: no notice.
     return Article(
         id=article_id, title=draft.title, paragraphs=tuple(body), path=path,
         date=draft.date, date_source=draft.date_source, outlet=draft.outlet,
@@ -359,7 +358,7 @@ def _record_article(record: object, path: str, source: str = "record") -> tuple[
         article = _finish(draft, _normalize_newlines(text), _record_id(record.get("id"), text), path)
     except _NoText as error:
         raise ValueError(str(error)) from None
-    return article, draft.warnings
+    return article, draft.problems
 
 
 def _apply_fields(draft: _Draft, fields: dict, source: str) -> None:
@@ -368,7 +367,7 @@ def _apply_fields(draft: _Draft, fields: dict, source: str) -> None:
     if isinstance(title, str) and title.strip():
         draft.title = " ".join(title.split())
     elif title not in (None, ""):
-        draft.warnings.append(f"title {title!r} is not text; ignored")
+        draft.problems.append(f"title {title!r} is not text; ignored")
     _apply_date(draft, fields.get("date"), source)
     for key in ("url", "link"):
         if isinstance(fields.get(key), str) and _looks_like_url(fields[key]):
@@ -391,9 +390,9 @@ def _apply_date(draft: _Draft, value: object, source: str) -> None:
         if found := parse_date(value):
             draft.set_date(found, source)
         else:
-            draft.warnings.append(f"date {value!r} is not a date; ignored")
+            draft.problems.append(f"date {value!r} is not a date; ignored")
     elif value not in (None, ""):
-        draft.warnings.append(f"date {value!r} is not a date; ignored")
+        draft.problems.append(f"date {value!r} is not a date; ignored")
 
 
 def _apply_language(draft: _Draft, value: object) -> None:
@@ -406,7 +405,7 @@ def _apply_language(draft: _Draft, value: object) -> None:
     elif isinstance(value, str) and match:
         draft.language = match["code"]
     else:
-        draft.warnings.append(f"language {value!r} is not a language code; using 'en'")
+        draft.problems.append(f"language {value!r} is not a language code; using 'en'")
 
 
 def _apply_tags(draft: _Draft, value: object) -> None:
@@ -415,7 +414,7 @@ def _apply_tags(draft: _Draft, value: object) -> None:
     if isinstance(value, list) and all(isinstance(tag, (str, int, float)) for tag in value):
         draft.tags = tuple(dict.fromkeys(str(tag).strip() for tag in value if str(tag).strip()))
     elif value is not None:
-        draft.warnings.append(f"tags {value!r} are not a list of words; ignored")
+        draft.problems.append(f"tags {value!r} are not a list of words; ignored")
 
 
 def _normalize_newlines(text: str) -> str:
@@ -605,7 +604,7 @@ def read_file(path: Path, root: Path) -> tuple[list[Article], list[Notice]]:
 
 def _single(draft: _Draft, text: str, rel: str, notices: list[Notice]) -> tuple[list[Article], list[Notice]]:
     article = _finish(draft, text, file_id(rel), rel)
-    return [article], notices + [Notice(rel, warning) for warning in draft.warnings]
+    return [article], notices + [Notice(rel, warning) for warning in draft.problems]
 
 
 def _read_txt(source: _Input) -> tuple[list[Article], list[Notice]]:
@@ -624,12 +623,12 @@ def _read_markdown(source: _Input) -> tuple[list[Article], list[Notice]]:
     draft = _Draft()
     if len(text) > MAX_ARTICLE_CHARS:  # cut before converting: Markdown takes seconds per megabyte
         text = text[:MAX_ARTICLE_CHARS]
-        draft.warnings.append(_TOO_LONG)
+        draft.problems.append(_TOO_LONG)
     try:
         fields, body = frontmatter.parse(text)  # python-frontmatter loads YAML with yaml.SafeLoader
         _apply_fields(draft, fields, "front matter")
     except (yaml.YAMLError, ValueError, TypeError) as error:
-        draft.warnings.append(f"front matter is not valid YAML ({_first_line(error)}); ignored")
+        draft.problems.append(f"front matter is not valid YAML ({_first_line(error)}); ignored")
         body = _FRONT_MATTER_BLOCK.sub("", text, count=1)
     body = body.lstrip("\n")
     heading = _MD_HEADING.fullmatch(body.split("\n", 1)[0].strip())

@@ -28,6 +28,7 @@ _SNOWBALL = {
     "italian", "norwegian", "portuguese", "romanian", "russian", "spanish", "swedish",
 }
 
+TRUNCATE = 0
 _APOSTROPHES = regex.compile(r"['\u2019\u02bc\u0060\u00b4]")
 _WORD = regex.compile(r"[\p{L}\p{N}][\p{L}\p{M}\p{N}]*")
 
@@ -63,6 +64,8 @@ def stemmer(language: str | None) -> Callable[[str], str]:
         from sumy.nlp.stemmers.czech import stem_word
 
         stem = stem_word
+    elif TRUNCATE:
+        stem = lambda w: w[:TRUNCATE]  # noqa
     else:
         return _identity
     return lru_cache(maxsize=200_000)(_letters_only(stem))

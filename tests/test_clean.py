@@ -135,9 +135,13 @@ def test_whitespace_is_normalised_and_hard_wrapped_lines_join():
         "The council approved the budget on Monday.", "It was late.")
 
 
-def test_a_short_line_inside_a_wrapped_sentence_is_not_a_heading():
+def test_label_like_lines_inside_a_wrapped_sentence_are_prose():
     assert cleaned("The council approved the budget after\nlong debate\non Monday.") == (
         "The council approved the budget after long debate on Monday.",)
+    assert cleaned("He urged voters to\nread more about the plan\nbefore the vote.") == (
+        "He urged voters to read more about the plan before the vote.",)
+    assert cleaned("The foreign minister of the country told\nReuters on Monday\nthat talks would go on.") == (
+        "The foreign minister of the country told Reuters on Monday that talks would go on.",)
 
 
 def test_an_article_of_clutter_only_is_skipped_with_a_notice():
@@ -160,17 +164,25 @@ def outlet_articles(outlet: str | None, count: int, plug_in: int) -> list[Articl
 
 
 def test_a_line_in_many_articles_of_one_outlet_is_boilerplate():
-    articles, notices = clean.clean(outlet_articles("Herald", 4, plug_in=3) + outlet_articles("Times", 2, plug_in=2))
+    articles, notices = clean.clean(outlet_articles("Herald", 6, plug_in=5) + outlet_articles("Times", 4, plug_in=4))
     assert notices == []
     herald = [a for a in articles if a.outlet == "Herald"]
     assert all(PLUG not in a.paragraphs for a in herald)
-    assert all(PLUG in a.paragraphs for a in articles if a.outlet == "Times")  # only two articles
-    assert [a.id for a in articles] == [f"Herald-{n}" for n in range(4)] + ["Times-0", "Times-1"]
+    assert all(PLUG in a.paragraphs for a in articles if a.outlet == "Times")  # four articles are too few to tell
+    assert [a.id for a in articles] == [f"Herald-{n}" for n in range(6)] + [f"Times-{n}" for n in range(4)]
+
+
+def test_long_sentences_shared_by_a_few_updates_of_one_story_are_kept():
+    shared = ("The minister said on Monday that the talks, which began last week in Geneva, would go on "
+              "until both sides had agreed on a timetable for the withdrawal of troops from the border region.")
+    updates = [article(f"Update {n}: the talks go on.", shared, outlet="Herald", id=f"u{n}") for n in range(6)]
+    articles, _ = clean.clean(updates)
+    assert all(shared in a.paragraphs for a in articles)
 
 
 def test_boilerplate_needs_half_of_the_outlets_articles_and_a_known_outlet():
-    articles, _ = clean.clean(outlet_articles("Herald", 8, plug_in=3))
-    assert sum(PLUG in a.paragraphs for a in articles) == 3  # 3 of 8 is under half
+    articles, _ = clean.clean(outlet_articles("Herald", 12, plug_in=5))
+    assert sum(PLUG in a.paragraphs for a in articles) == 5  # 5 of 12 is under half
     articles, _ = clean.clean(outlet_articles(None, 4, plug_in=4))
     assert all(PLUG in a.paragraphs for a in articles)  # no outlet: copies of one wire story keep their text
 

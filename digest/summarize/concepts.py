@@ -19,13 +19,24 @@ MIN_ARTICLES = 2  # a concept counts when this many articles mention it
 MIN_CONCEPTS = 10  # fewer shared concepts than this: fall back to every concept
 
 
+STOP_MODE = "both"
+DF_POWER = 1.0
+UNIGRAMS = 0.0
+
+
 def sentence_concepts(text: str, language: str | None) -> frozenset[Concept]:
     tokens = words(text)
     stop = stop_words(language)
     stem = stemmer(language)
-    return frozenset(
-        (stem(a), stem(b)) for a, b in zip(tokens, tokens[1:]) if not (a in stop and b in stop)
-    )
+    if STOP_MODE == "skip":
+        tokens = [t for t in tokens if t not in stop]
+    if STOP_MODE == "any":
+        found = {(stem(a), stem(b)) for a, b in zip(tokens, tokens[1:]) if not (a in stop or b in stop)}
+    else:
+        found = {(stem(a), stem(b)) for a, b in zip(tokens, tokens[1:]) if not (a in stop and b in stop)}
+    if UNIGRAMS:
+        found |= {(stem(a), "") for a in tokens if a not in stop}
+    return frozenset(found)
 
 
 def concept_weights(
@@ -62,6 +73,8 @@ def concept_weights(
             if bonus:
                 in_lead.add(c)
             weight[c] += 1.0 + bonus
+    for c in weight:
+        weight[c] = weight[c] ** DF_POWER * (UNIGRAMS if c[1] == "" else 1.0)
     shared = {c: w for c, w in weight.items() if articles[c] >= min_articles or c in in_lead}
     if len(shared) >= MIN_CONCEPTS:
         return shared
