@@ -36,6 +36,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -57,8 +58,9 @@ MB = 1024 * 1024
 
 @dataclass
 class Step:
-    seconds: float | None = None
+    seconds: float | None = None  # wall clock
     peak_mb: float | None = None
+    cpu: float | None = None  # user + system seconds of the step and its children
     error: str | None = None
     notes: dict = field(default_factory=dict)
 
@@ -68,6 +70,8 @@ class Step:
         if self.seconds is None:
             return "n/a"
         text = f"{self.seconds:.2f} s"
+        if self.cpu is not None:
+            text += f" (CPU {self.cpu:.1f} s)"
         if self.peak_mb is not None:
             text += f", {self.peak_mb:,.0f} MB"
         return text + (f"; {extra}" if extra else "")
@@ -91,7 +95,7 @@ def run_child(command: list[str], cwd: Path, log: Path, timeout: float) -> tuple
         child.returncode = os.waitstatus_to_exitcode(status)
     stdout = log.with_suffix(".out").read_text(encoding="utf-8", errors="replace")
     peak = max(usage.ru_maxrss * 1024 / MB, sampler.peak / MB)  # ru_maxrss is in KiB on Linux
-    step = Step(seconds=seconds, peak_mb=peak)
+    step = Step(seconds=seconds, peak_mb=peak, cpu=usage.ru_utime + usage.ru_stime)
     if child.returncode != 0:
         lines = log.with_suffix(".err").read_text(encoding="utf-8", errors="replace").strip().splitlines()
         reason = "timed out" if child.returncode == -9 else (lines[-1] if lines else f"exit status {child.returncode}")
@@ -142,23 +146,30 @@ class _TreeSampler(threading.Thread):
 # ---------------------------------------------------------------------------- the stages, in a child
 
 
-def stage_child(seeds: Path, out: Path, templates: Path) -> None:
+def stage_child(seeds: Path, out: Path, templates: Path, in_process: bool = False) -> None:
     """Run the stages one by one, printing a JSON line per stage: seconds and peak memory so far."""
     from digest import pipeline
+
+    if in_process:
+        pipeline._POOL_THRESHOLD = sys.maxsize  # no worker pool: every call in this process
 
     def peak_mb() -> float:
         own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
         return max(own, workers) / 1024
 
+    def cpu() -> float:
+        return sum(u.ru_utime + u.ru_stime for u in map(resource.getrusage, (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)))
+
     def stage(name, work):
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), cpu()
         try:
             value = work()
         except Exception as error:  # report and stop: later stages need this one's output
             print(json.dumps({"stage": name, "error": f"{type(error).__name__}: {error}"[:160]}), flush=True)
             raise SystemExit(0)
-        print(json.dumps({"stage": name, "seconds": time.perf_counter() - start, "peak_mb": peak_mb()}), flush=True)
+        row = {"stage": name, "seconds": time.perf_counter() - start, "cpu": cpu() - start_cpu, "peak_mb": peak_mb()}
+        print(json.dumps(row), flush=True)
         return value
 
     settings = pipeline.Settings()
@@ -178,14 +189,19 @@ def stage_child(seeds: Path, out: Path, templates: Path) -> None:
     print(json.dumps({"articles": len(corpus.articles), "events": len(evts), "pages": len(rendered)}), flush=True)
 
 
-def run_stages(work: Path, timeout: float) -> dict[str, Step]:
+def run_stages(work: Path, timeout: float, profile: Path | None = None) -> dict[str, Step]:
+    """Time the stages; with `profile`, under cProfile (slower), its statistics saved there."""
     command = [sys.executable, str(Path(__file__).resolve()), "--stage-child", "seeds", "stage-docs", "templates"]
-    whole, stdout = run_child(command, work, work / "logs" / "stages", timeout)
+    if profile is not None:  # one process, so that the profile sees the work done in pool workers
+        command[1:1] = ["-m", "cProfile", "-o", str(profile)]
+        command.append("--in-process")
+    shutil.rmtree(work / "stage-docs", ignore_errors=True)
+    whole, stdout = run_child(command, work, work / "logs" / ("stages-profiled" if profile else "stages"), timeout)
     steps: dict[str, Step] = {}
     for line in stdout.splitlines():
         row = json.loads(line)
         if "stage" in row:
-            steps[row["stage"]] = Step(seconds=row.get("seconds"), peak_mb=row.get("peak_mb"), error=row.get("error"))
+            steps[row["stage"]] = Step(seconds=row.get("seconds"), peak_mb=row.get("peak_mb"), cpu=row.get("cpu"), error=row.get("error"))
         else:
             steps["counts"] = Step(notes=row)
     for name in STAGES:
@@ -208,9 +224,12 @@ def snapshot(docs: Path) -> dict[str, tuple[int, int, str]]:
     return found
 
 
-def compare(before: dict, after: dict) -> dict[str, int]:
+def compare(before: dict, after: dict) -> dict:
     common = before.keys() & after.keys()
+    touched = (before.keys() ^ after.keys()) | {p for p in common if before[p][2] != after[p][2]}
+    folders = Counter(p.split("/")[0] + "/" if "/" in p else "(top)" for p in touched)
     return {
+        "where": ", ".join(f"{folder} {count}" for folder, count in sorted(folders.items())),
         "added": len(after.keys() - before.keys()),
         "removed": len(before.keys() - after.keys()),
         "changed": sum(1 for p in common if before[p][2] != after[p][2]),
@@ -351,14 +370,15 @@ def measure(n: int, work: Path, args: argparse.Namespace) -> dict[str, Step]:
     print(f"N={n}: corpus {stats['files']} files, {stats['bytes'] / MB:.0f} MB, {stats['events']} gold events", file=sys.stderr)
 
     results.update(run_stages(work, args.timeout))
-    _say(n, "stages", results["publish.write_tree"])
+    results["stages total"] = _total(results[name] for name in STAGES)
+    _say(n, "stages", results["stages total"])
     shutil.rmtree(work / ".digest-cache", ignore_errors=True)
     results["build cold"] = digest_build(work, "build-cold", args.timeout)
     _say(n, "cold build", results["build cold"])
     results["build warm"] = digest_build(work, "build-warm", args.timeout)
     added = add_article(work / "seeds", seed=args.seed + n)
     results["build +1"] = digest_build(work, "build-add", args.timeout)
-    results["build +1"].notes["added"] = added.relative_to(work / "seeds").as_posix()
+    results["build +1"].notes["new article"] = added.relative_to(work / "seeds").as_posix()
     _say(n, "incremental build", results["build +1"])
 
     if args.skip_mkdocs or n > args.mkdocs_max:
@@ -389,6 +409,27 @@ def measure(n: int, work: Path, args: argparse.Namespace) -> dict[str, Step]:
     return results
 
 
+def profile_stages(n: int, work: Path, args: argparse.Namespace, top: int = 40) -> None:
+    """Run the stages once more under cProfile and print the costliest calls (cumulative time)."""
+    import pstats
+
+    stats_file = work / "logs" / "stages.prof"
+    run_stages(work, args.timeout, profile=stats_file)
+    if not stats_file.is_file():
+        print(f"N={n}: profile failed, see {work / 'logs'}", file=sys.stderr)
+        return
+    print(f"\nN={n}: cProfile of the stages (main process only; pool workers are not profiled), by cumulative time:", file=sys.stderr)
+    pstats.Stats(str(stats_file), stream=sys.stderr).sort_stats("cumulative").print_stats(top)
+
+
+def _total(steps) -> Step:
+    steps = list(steps)
+    failed = next((s.error for s in steps if s.error), None)
+    if failed:
+        return Step(error=failed)
+    return Step(seconds=sum(s.seconds for s in steps), peak_mb=max(s.peak_mb for s in steps), cpu=sum(s.cpu or 0 for s in steps))
+
+
 def _say(n: int, what: str, step: Step) -> None:
     print(f"N={n}: {what}: {step.cell()}", file=sys.stderr, flush=True)
 
@@ -401,6 +442,7 @@ def _files_note(step: Step) -> str:
     if step.error or "changed" not in notes:
         return ""
     text = f"pages {notes['added']} added, {notes['changed']} changed, {notes['removed']} removed, {notes['rewritten same bytes']} rewritten same bytes"
+    text += f" [{notes['where']}]" if notes["where"] else ""
     return text + (f" (digest: {notes['digest says']})" if "digest says" in notes else "")
 
 
@@ -429,6 +471,7 @@ def table(runs: dict[int, dict[str, Step]]) -> str:
     rows.append(("corpus (generate)", [_corpus_cell(runs[n]["corpus"]) for n in sizes]))
     for name in STAGES:
         rows.append((f"stage `{name}` (peak so far)", [runs[n][name].cell() for n in sizes]))
+    rows.append(("stages, total", [runs[n]["stages total"].cell() for n in sizes]))
     rows.append(("`digest build`, cold", [runs[n]["build cold"].cell() for n in sizes]))
     rows.append(("`digest build`, unchanged", [runs[n]["build warm"].cell(_files_note(runs[n]["build warm"])) for n in sizes]))
     rows.append(("`digest build`, +1 article", [runs[n]["build +1"].cell(_files_note(runs[n]["build +1"])) for n in sizes]))
@@ -496,12 +539,14 @@ def _project_peak(results: dict[str, Step]) -> float | None:
     return max(peaks) if peaks else None
 
 
-def report(runs: dict[int, dict[str, Step]], command: str) -> str:
+def report(runs: dict[int, dict[str, Step]], command: str, load: tuple[float, float]) -> str:
     machine = f"{platform.python_implementation()} {platform.python_version()}, {os.cpu_count()} CPUs, {platform.system()}"
     return "\n".join([
         "## Scale benchmark",
         "",
-        f"`{command}` on {machine}. Cells: wall seconds, peak resident memory.",
+        f"`{command}` on {machine}; load average {load[0]:.1f} before, {load[1]:.1f} after.",
+        "Cells: wall seconds (CPU seconds of the step and its worker processes), peak resident memory.",
+        "Wall time grows when other processes share the machine; CPU seconds are the steadier figure.",
         "",
         table(runs),
         "",
@@ -525,13 +570,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=0, help="corpus seed (default: %(default)s)")
     parser.add_argument("--timeout", type=float, default=3600, help="seconds one step may take (default: %(default)s)")
     parser.add_argument("--write-page", type=Path, metavar="PATH", help="also write the report as Markdown to PATH")
+    parser.add_argument("--profile", action="store_true", help="then run the stages once more under cProfile and print the top calls")
     parser.add_argument("--stage-child", nargs=3, type=Path, help=argparse.SUPPRESS)  # internal: SEEDS OUT TEMPLATES
+    parser.add_argument("--in-process", action="store_true", help=argparse.SUPPRESS)  # internal: no worker pool
     args = parser.parse_args(argv)
     if args.stage_child:
-        stage_child(*args.stage_child)
+        stage_child(*args.stage_child, in_process=args.in_process)
         return 0
 
     root = args.workdir or Path(tempfile.mkdtemp(prefix="digest-scale-"))
+    load_before = os.getloadavg()[0]
     runs: dict[int, dict[str, Step]] = {}
     try:
         for n in args.sizes:
@@ -539,6 +587,8 @@ def main(argv: list[str] | None = None) -> int:
             shutil.rmtree(work, ignore_errors=True)
             work.mkdir(parents=True)
             runs[n] = measure(n, work, args)
+            if args.profile:
+                profile_stages(n, work, args)
             if not args.keep:
                 shutil.rmtree(work, ignore_errors=True)
     finally:
@@ -547,7 +597,7 @@ def main(argv: list[str] | None = None) -> int:
         elif args.keep:
             print(f"scratch copies kept in {root}", file=sys.stderr)
     command = "python bench/scale.py " + " ".join(argv if argv is not None else sys.argv[1:])
-    text = report(runs, command.strip())
+    text = report(runs, command.strip(), (load_before, os.getloadavg()[0]))
     print(text)
     if args.write_page:
         args.write_page.parent.mkdir(parents=True, exist_ok=True)

@@ -379,14 +379,15 @@ def _marked_paragraphs(article: Article, sentences: Sequence[Sentence], cited: s
     Sentence offsets point into `article.text` (paragraphs joined by a blank line), so the
     paragraph boundaries are recomputed the same way.
     """
+    anchored = sorted((s for s in sentences if s.index in cited), key=lambda s: s.start)
     marked: list[Markup] = []
     offset = 0
     for paragraph in article.paragraphs:
         end = offset + len(paragraph)
         pieces: list[str] = []
         cursor = offset
-        for s in sentences:
-            if s.index not in cited or s.start < offset or s.end > end:
+        for s in anchored:
+            if s.start < cursor or s.end > end:
                 continue
             pieces.append(_escape_keeping_spaces(article.text[cursor:s.start]))
             pieces.append(f'<span class="cite" id="s{s.index}">{md_escape(article.text[s.start:s.end])}</span>')

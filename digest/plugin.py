@@ -27,7 +27,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, InclusionLevel
 
-from . import pages, publish
+from . import pages, pipeline, publish
 
 log = logging.getLogger("mkdocs.plugins.digest")
 
@@ -44,6 +44,7 @@ class DigestConfig(base.Config):
 
 class DigestPlugin(BasePlugin[DigestConfig]):
     def __init__(self) -> None:
+        super().__init__()
         self.command = "build"
         self.dirty = False
         self.site_dir: Path | None = None  # the real site_dir while building into staging
@@ -68,8 +69,6 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         return config
 
     def on_files(self, files, *, config):
-        from . import pipeline  # here, not at import: MkDocs loads plugins before it needs them
-
         if not self.seeds.is_dir():
             raise PluginError(f"digest: seeds folder not found: {self.seeds}")
         settings = pipeline.Settings(words=self.config.words)

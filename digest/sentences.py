@@ -7,20 +7,41 @@ Arabic question mark) are split on those marks as well.
 
 from __future__ import annotations
 
-import re
-
 import nupunkt
+import regex
 
 from .models import Article, Sentence
 
-# Sentence-final marks that Punkt (trained on English) does not know, followed by space or end.
-_EXTRA_END = re.compile(r"(?<=[\u0964\u0965\u061f\u06d4\u3002\uff01\uff1f])\s*")
+# Sentence ends that Punkt (trained on English) does not know; a cut goes after the match.
+_EXTRA_END = regex.compile(
+    r"(?<=[\u0964\u0965\u061f\u06d4\u3002\uff01\uff1f])\s*"  # danda, Arabic ? and full stop, CJK marks
+    # a pipe typed for a danda, between Devanagari words
+    r"|(?<=[\p{Devanagari}]\s?\|)\s+(?=\p{Devanagari})"
+    # a full stop with no space after it between words of a script without capitals, where
+    # no abbreviation is likely: at least three characters before it and two after
+    r"|(?<=[\p{Arabic}\p{Hebrew}\p{Devanagari}]{3}\.)(?=[\p{Arabic}\p{Hebrew}\p{Devanagari}]{2})"
+)
+
+
+# Punkt learns abbreviations from capitalisation, which these scripts lack, so it ends a
+# sentence after every dotted acronym ("सी.ओ.पी."); such a cut is undone.
+_ACRONYM_END = regex.compile(r"(?:^|\s)(?:[\p{Arabic}\p{Hebrew}\p{Devanagari}]{1,2}\.){2,}$")
+
+
+def _punkt_spans(paragraph: str) -> list[tuple[int, int]]:
+    spans: list[tuple[int, int]] = []
+    for start, end in nupunkt.sent_spans(paragraph):
+        if spans and _ACRONYM_END.search(paragraph[spans[-1][0] : spans[-1][1]].rstrip()):
+            spans[-1] = (spans[-1][0], end)
+        else:
+            spans.append((start, end))
+    return spans
 
 
 def _spans(paragraph: str) -> list[tuple[int, int]]:
     """Sentence spans inside one paragraph, stripped of surrounding whitespace."""
     spans: list[tuple[int, int]] = []
-    for start, end in nupunkt.sent_spans(paragraph):
+    for start, end in _punkt_spans(paragraph):
         piece = paragraph[start:end]
         cuts = [0] + [m.end() for m in _EXTRA_END.finditer(piece) if 0 < m.end() < len(piece)] + [len(piece)]
         for a, b in zip(cuts, cuts[1:]):

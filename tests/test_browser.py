@@ -112,8 +112,6 @@ def test_search_open_briefing_follow_citation(browser, served_site):
         page.wait_for_url(re.compile(rf"/briefings/{slug}/"))
         headline = page.locator("h1").first.inner_text().replace("¶", "")  # toc's permalink anchor
         assert " ".join(headline.split()) == " ".join(briefing.title.split())
-        if os.environ.get("DIGEST_SCREENSHOT") == "1":
-            page.screenshot(path=str(ROOT / "docs" / "assets" / "screenshot.png"))
 
         citation = briefing.points[0].citations[0]
         page.locator(".digest-point a[href*='#s']").first.click()
@@ -128,6 +126,9 @@ def test_search_open_briefing_follow_citation(browser, served_site):
         cited = pipeline.run(project / "seeds").sentences[citation.article_id][citation.sentence_index].text
         assert " ".join(target["text"].split()) == " ".join(cited.split())
         assert page.locator(f"#s{citation.sentence_index}").is_visible()
+        if os.environ.get("DIGEST_SCREENSHOT") == "1":  # the README's picture: the briefing, unmarked by search
+            page.goto(f"{base}briefings/{slug}/")
+            page.screenshot(path=str(ROOT / "docs" / "assets" / "screenshot.png"))
     finally:
         watched.close()
     assert watched.errors == []
@@ -152,17 +153,19 @@ def test_hostile_titles_stay_text_in_the_browser(browser, tmp_path):
     watched = Watched(browser)
     dialogs: list[str] = []
     watched.page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    texts = []
     try:
-        for path in ["", *sorted(p.parent.relative_to(site).as_posix() + "/" for p in site.glob("articles/*/index.html"))]:
+        for path in ["", *sorted(p.parent.relative_to(site).as_posix() + "/" for p in site.glob("*/*/index.html"))]:
             watched.page.goto(f"http://127.0.0.1:{server.server_port}/{path}")
-        body = watched.page.inner_text("body")
+            texts.append(watched.page.inner_text("body"))
     finally:
         watched.close()
         server.shutdown()
         server.server_close()
     assert dialogs == []
-    assert "{{ 7*7 }}" in body
     assert not [e for e in watched.errors if "alert" in e]
+    # What reading kept of the markup is shown as text (the reader may drop the <script> block).
+    assert any("{{ 7*7 }} tremors | no damage" in text for text in texts)
 
 
 def _free_port() -> int:

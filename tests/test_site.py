@@ -265,3 +265,15 @@ def test_a_failed_build_keeps_the_previous_site(built, tmp_path):
     assert "seeds folder not found" in run.stderr
     assert tree(previous) == tree(site)
     assert not list(previous.parent.glob("previous-site.digest-*"))
+
+
+def test_pages_left_in_docs_by_digest_build_are_replaced(tmp_path):
+    """docs/ may hold an earlier `digest build`: its pages give way to the plugin's, stale ones vanish."""
+    project = copy_project(tmp_path / "project")
+    publish.write_tree({"index.md": "# Old home\n", "briefings/gone-event.md": "# Gone\n"}, project / "docs")
+    site = tmp_path / "site"
+    run = mkdocs_build(project, site)
+    assert run.returncode == 0, run.stderr
+    assert "Old home" not in (site / "index.html").read_text(encoding="utf-8")
+    assert not (site / "briefings" / "gone-event").exists()
+    assert (site / "briefings").is_dir()

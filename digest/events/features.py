@@ -49,8 +49,8 @@ _CAP_WORD = _UPPER + r"[\w'’.-]*\w|" + _UPPER
 _NAME = re.compile(rf"(?<![\w'’-])(?:{_CAP_WORD})(?:[ \t]+(?:(?:{'|'.join(_CONNECTORS)})[ \t]+)?(?:{_CAP_WORD}))*")
 _NUMBER = re.compile(r"(?<![\w.])\d+(?:[.,]\d+)*")
 _POSSESSIVE = re.compile(r"['’]s?$")
-# Marks that end a sentence: the next word is capitalised by grammar, not because it is a name.
-_SENTENCE_END = frozenset('.!?:;"“”»')
+# Where a sentence starts: its first word is capitalised by grammar, not because it is a name.
+_SENTENCE_START = re.compile(r"^\W*|[.!?:;][\"“”»'’)]*\s+[\"“«'‘(]*")
 # Month and weekday names are capitalised but name no one; numbers carry the date.
 _CALENDAR = frozenset(
     name.lower().rstrip(".")
@@ -79,22 +79,28 @@ def names(text: str, stops: frozenset[str] = frozenset()) -> list[str]:
     """Case-folded capitalised name sequences and "#"-prefixed numbers of `text`, in order.
 
     A sentence's first word is dropped when it is a function word ("The", "With"); month and
-    weekday names split a run ("Hasim Rahman Saturday" -> "hasim rahman"). Lines that are mostly
-    upper case (shouted headlines) give numbers only.
+    weekday names split a run ("Hasim Rahman Saturday" -> "hasim rahman"). Lines in capitals
+    (shouted headlines) give numbers only.
     """
     found: list[str] = []
     for line in text.split("\n"):
-        letters = [ch for ch in line if ch.isalpha()]
-        if letters and sum(ch.isupper() for ch in letters) <= 0.6 * len(letters):
+        if not line.isupper():
+            starts = {m.end() for m in _SENTENCE_START.finditer(line)}
             for match in _NAME.finditer(line):
-                before = line[: match.start()].rstrip()
-                at_start = not before or before[-1] in _SENTENCE_END
-                found.extend(_name_parts(match.group(), at_start, stops))
+                run = match.group()
+                at_start = match.start() in starts
+                if " " in run or "'" in run or "’" in run:
+                    found.extend(_name_parts(run, at_start, stops))
+                    continue
+                word = run.rstrip(".").casefold()  # the common case: one plain capitalised word
+                if word not in _CALENDAR and not (at_start and word in stops):
+                    found.append(word)
         found.extend("#" + number for number in _NUMBER.findall(line))
     return found
 
 
 def _name_parts(run: str, at_start: bool, stops: frozenset[str]) -> list[str]:
+    """The names in one capitalised run: split at calendar words and after possessives."""
     parts: list[str] = []
     current: list[str] = []
     for index, token in enumerate(run.split()):
@@ -108,7 +114,7 @@ def _name_parts(run: str, at_start: bool, stops: frozenset[str]) -> list[str]:
             parts.append(" ".join(current))
             current = []
     parts.append(" ".join(current))
-    return [_trim_connectors(part) for part in parts if _trim_connectors(part)]
+    return [name for name in map(_trim_connectors, parts) if name]
 
 
 def _trim_connectors(name: str) -> str:

@@ -37,6 +37,7 @@ class Method:
     lead_depth: int = 0
     min_words: int = 6
     decay: float = 0.0
+    lede_per_word: float = 0.0
 
 
 DEFAULT = Method()
@@ -70,7 +71,8 @@ def summarize(
         Option(
             words=count_words(pool[i].text),
             concepts=per_sentence[i],
-            bonus=method.position_prior / (1 + min(depth[j] for j in [i, *near[i]])),
+            bonus=method.position_prior / (1 + min(depth[j] for j in [i, *near[i]]))
+            + method.lede_per_word * count_words(pool[i].text) * (min(depth[j] for j in [i, *near[i]]) == 0),
         )
         for i in shown
     ]

@@ -22,6 +22,7 @@ MIN_CONCEPTS = 10  # fewer shared concepts than this: fall back to every concept
 STOP_MODE = "both"
 DF_POWER = 1.0
 UNIGRAMS = 0.0
+TF_ALPHA = 0.0
 
 
 def sentence_concepts(text: str, language: str | None) -> frozenset[Concept]:
@@ -74,7 +75,7 @@ def concept_weights(
                 in_lead.add(c)
             weight[c] += 1.0 + bonus
     for c in weight:
-        weight[c] = weight[c] ** DF_POWER * (UNIGRAMS if c[1] == "" else 1.0)
+        weight[c] = (weight[c] + TF_ALPHA * (sentences[c] - articles[c])) ** DF_POWER * (UNIGRAMS if c[1] == "" else 1.0)
     shared = {c: w for c, w in weight.items() if articles[c] >= min_articles or c in in_lead}
     if len(shared) >= MIN_CONCEPTS:
         return shared

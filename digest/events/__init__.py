@@ -1,0 +1,49 @@
+"""Stage 4: group articles that report one real-world event.
+
+    vectors     features.py    TF-IDF of words + names/numbers; headline x3, lead x2
+    neighbours  neighbours.py  top similar articles, time-decayed, within date windows (no all-pairs)
+    clusters    linkage.py     average link under a locally scaled threshold, per component
+    ids, order  ids.py         named after the founding article; newest events first
+
+Articles of different languages are never grouped together: word vectors of two languages do
+not meet, and each language gets its own IDF. The output depends only on the set of articles,
+not on their order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from ..models import Article, Event
+from . import features, linkage, neighbours
+from .ids import make_event, ordered
+
+__all__ = ["group"]
+
+
+def group(articles: Sequence[Article], *, threshold: float | None = None) -> tuple[Event, ...]:
+    """Every article in exactly one Event; events newest first (see `ids.ordered`).
+
+    `threshold` overrides the absolute similarity floor (`linkage.MIN_SIMILARITY`, a cosine
+    in [0, 1]); higher gives smaller, purer events. Raises ValueError on duplicate article ids.
+    """
+    by_id = {a.id: a for a in articles}
+    if len(by_id) != len(articles):
+        raise ValueError("article ids are not unique")
+    floor = linkage.MIN_SIMILARITY if threshold is None else float(threshold)
+    if not 0.0 < floor <= 1.0:
+        raise ValueError(f"threshold must be in (0, 1], not {threshold}")
+    events: list[Event] = []
+    for language in sorted({a.language.casefold() for a in articles}):
+        batch = sorted((a for a in articles if a.language.casefold() == language), key=lambda a: a.id)
+        events += [make_event(part) for part in _groups(batch, language, floor)]
+    return ordered(events, by_id)
+
+
+def _groups(articles: list[Article], language: str, floor: float) -> list[list[Article]]:
+    if len(articles) == 1:
+        return [articles]
+    vectors = features.vectors(articles, language)
+    days = neighbours.day_numbers(articles)
+    near = neighbours.nearest(vectors, days, k=linkage.NEIGHBOURHOOD * 2, floor=floor)
+    return [[articles[i] for i in members] for members in linkage.cluster(vectors, days, near, floor)]

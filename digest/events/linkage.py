@@ -1,0 +1,98 @@
+"""Average-link clustering of articles with a locally scaled similarity threshold.
+
+Two articles may share an event when their similarity reaches
+
+    need(i, j) = max(MIN_SIMILARITY, RELATIVE * sqrt(density(i) * density(j)))
+
+where an article's density is the mean similarity of its NEIGHBOURHOOD nearest neighbours (near
+copies left out). A fixed cosine threshold does not carry over between corpora: how similar two
+reports of one event look depends on corpus size (IDF), on writing style and on how crowded the
+topic is. Scaling by the local density ("self-tuning" affinities, Zelnik-Manor & Perona 2004)
+asks instead for a pair to be nearly as close as each article's own nearest neighbours are, which
+is what splits two lookalike events that share a vocabulary (two earthquakes in one region);
+the absolute floor keeps lone articles, whose neighbours are all far, from joining anything.
+
+Clusters are average-link over the scaled score s / need: a cluster pair merges while their mean
+score is at least 1. Such a merge needs at least one pair scoring 1 or more, so clusters never
+cross the connected components of the graph of neighbour pairs scoring >= 1; average linkage is
+run exactly (scipy) inside each component, on dense similarities of that component only.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import scipy.sparse as sp
+from scipy.cluster.hierarchy import fcluster, linkage
+from scipy.sparse.csgraph import connected_components
+from scipy.spatial.distance import squareform
+
+from .neighbours import Neighbours, decay, top_per_row
+
+MIN_SIMILARITY = 0.13  # absolute floor on the decayed cosine of two articles of one event
+RELATIVE = 0.6  # share of the local neighbour similarity a pair must reach
+NEIGHBOURHOOD = 10  # neighbours that define an article's density
+DUPLICATE = 0.8  # similarity of near copies (syndicated wire stories), left out of the density
+MAX_COMPONENT = 2000  # larger components are cut on stricter edges before dense linkage
+STRICTER = 1.25  # factor on the edge score each time a component is too large
+
+
+def density(n: int, neighbours: Neighbours) -> np.ndarray:
+    """Mean similarity of each article's NEIGHBOURHOOD nearest non-copy neighbours (0 if none)."""
+    distinct = neighbours.sims < DUPLICATE
+    rows, cols, sims = neighbours.rows[distinct], neighbours.cols[distinct], neighbours.sims[distinct]
+    kept = top_per_row(rows, sims, cols, NEIGHBOURHOOD)
+    return np.bincount(rows[kept], weights=sims[kept], minlength=n) / NEIGHBOURHOOD
+
+
+def required(density_a: np.ndarray, density_b: np.ndarray, floor: float = MIN_SIMILARITY) -> np.ndarray:
+    """The similarity a pair needs to share an event (see the module docstring)."""
+    return np.maximum(floor, RELATIVE * np.sqrt(density_a * density_b))
+
+
+def cluster(
+    vectors: sp.csr_matrix, days: np.ndarray, neighbours: Neighbours, floor: float = MIN_SIMILARITY
+) -> list[np.ndarray]:
+    """Clusters as arrays of article indices, each ascending, ordered by their first index."""
+    n = vectors.shape[0]
+    dens = density(n, neighbours)
+    scores = neighbours.sims / required(dens[neighbours.rows], dens[neighbours.cols], floor)
+    clusters: list[np.ndarray] = []
+    for members in _components(n, neighbours.rows, neighbours.cols, scores, 1.0):
+        clusters += _average_link(vectors, days, dens, members, floor)
+    return sorted(clusters, key=lambda members: int(members[0]))
+
+
+
+def _components(n, rows, cols, scores, level) -> list[np.ndarray]:
+    """Article index arrays of the components of edges scoring >= level, none above MAX_COMPONENT."""
+    strong = scores >= level
+    graph = sp.coo_matrix((np.ones(int(strong.sum())), (rows[strong], cols[strong])), shape=(n, n))
+    count, labels = connected_components(graph, directed=True, connection="weak")
+    order = np.argsort(labels, kind="stable")
+    bounds = np.searchsorted(labels[order], np.arange(count + 1))
+    pieces: list[np.ndarray] = []
+    for start, stop in zip(bounds, bounds[1:]):
+        members = order[start:stop]
+        if len(members) <= MAX_COMPONENT:
+            pieces.append(members)
+            continue
+        inside = np.isin(rows, members) & np.isin(cols, members) & strong
+        local = np.searchsorted(members, np.stack([rows[inside], cols[inside]]))
+        for sub in _components(len(members), local[0], local[1], scores[inside], level * STRICTER):
+            pieces.append(members[sub])
+    return pieces
+
+
+def _average_link(vectors, days, dens, members: np.ndarray, floor: float) -> list[np.ndarray]:
+    """Average-link clusters (merge while the mean scaled score is >= 1) of one component."""
+    if len(members) == 1:
+        return [members]
+    sims = (vectors[members] @ vectors[members].T).toarray()
+    sims *= decay(days[members][:, None], days[members][None, :])
+    scores = sims / required(dens[members][:, None], dens[members][None, :], floor)
+    top = max(float(scores.max()), 1.0) + 1.0
+    distances = top - scores
+    np.fill_diagonal(distances, 0.0)
+    tree = linkage(squareform(distances, checks=False), method="average")
+    flat = fcluster(tree, t=top - 1.0, criterion="distance")
+    return [members[flat == label] for label in np.unique(flat)]
