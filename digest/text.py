@@ -28,7 +28,6 @@ _SNOWBALL = {
     "italian", "norwegian", "portuguese", "romanian", "russian", "spanish", "swedish",
 }
 
-TRUNCATE = 0
 _APOSTROPHES = regex.compile(r"['\u2019\u02bc\u0060\u00b4]")
 _WORD = regex.compile(r"[\p{L}\p{N}][\p{L}\p{M}\p{N}]*")
 
@@ -64,18 +63,16 @@ def stemmer(language: str | None) -> Callable[[str], str]:
         from sumy.nlp.stemmers.czech import stem_word
 
         stem = stem_word
-    elif TRUNCATE:
-        stem = lambda w: w[:TRUNCATE]  # noqa
     else:
         return _identity
     return lru_cache(maxsize=200_000)(_letters_only(stem))
 
 
 def _letters_only(stem: Callable[[str], str]) -> Callable[[str], str]:
-    """Numbers and mixed tokens ("8th", "a330") pass unstemmed (sumy's Czech stemmer warns on them)."""
+    """Tokens with digits ("2005", "a330") pass unstemmed (sumy's Czech stemmer warns on them)."""
 
     def apply(word: str) -> str:
-        return stem(word) if word.isalpha() else word
+        return word if any(c.isdigit() for c in word) else stem(word)
 
     return apply
 

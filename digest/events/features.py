@@ -12,6 +12,7 @@ from __future__ import annotations
 import calendar
 import re
 import sys
+import unicodedata
 from collections.abc import Sequence
 
 import numpy as np
@@ -20,7 +21,7 @@ from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
 from sklearn.preprocessing import normalize
 
 from ..models import Article
-from ..text import stop_words, words
+from ..text import stop_words
 
 TITLE_WEIGHT = 3.0  # the headline, counted as this many copies of itself
 LEAD_WEIGHT = 2.0  # the first LEAD_PARAGRAPHS paragraphs
@@ -42,15 +43,19 @@ def _char_class(test) -> str:
 
 
 _UPPER = _char_class(lambda ch: ch.isupper() or ch.istitle())
+_MARK = _char_class(lambda ch: unicodedata.category(ch).startswith("M"))
+# A word: letters and digits with their combining marks (Devanagari vowel signs stay inside).
+_WORD = re.compile(rf"[^\W_](?:[^\W_]|{_MARK})*")
 # Lowercase words that may sit inside a name: "Bank of America", "Stade de Suisse".
 _CONNECTORS = ("of", "de", "del", "della", "der", "den", "van", "von", "da", "du", "des", "la", "le", "al", "bin")
 _CAP_WORD = _UPPER + r"[\w'’.-]*\w|" + _UPPER
-# A run of capitalised words, possibly joined by connectors, not glued to a word before it.
-_NAME = re.compile(rf"(?<![\w'’-])(?:{_CAP_WORD})(?:[ \t]+(?:(?:{'|'.join(_CONNECTORS)})[ \t]+)?(?:{_CAP_WORD}))*")
-_NUMBER = re.compile(r"(?<![\w.])\d+(?:[.,]\d+)*")
+# A run of capitalised words, possibly joined by connectors.
+_NAME = re.compile(rf"(?:{_CAP_WORD})(?:[ \t]+(?:(?:{'|'.join(_CONNECTORS)})[ \t]+)?(?:{_CAP_WORD}))*")
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 _POSSESSIVE = re.compile(r"['’]s?$")
-# Where a sentence starts: its first word is capitalised by grammar, not because it is a name.
-_SENTENCE_START = re.compile(r"^\W*|[.!?:;][\"“”»'’)]*\s+[\"“«'‘(]*")
+# What may stand between the end of a sentence and the first word of the next.
+_OPENERS = " \t\"“«'‘("
+_SENTENCE_END = frozenset(".!?:;\n")
 # Month and weekday names are capitalised but name no one; numbers carry the date.
 _CALENDAR = frozenset(
     name.lower().rstrip(".")
@@ -65,7 +70,7 @@ def vectors(articles: Sequence[Article], language: str) -> sp.csr_matrix:
     stops = stop_words(language)
 
     def word_tokens(text: str) -> list[str]:
-        return [w for w in words(text) if w not in stops]
+        return [w for w in _WORD.findall(text.casefold()) if w not in stops]
 
     def name_tokens(text: str) -> list[str]:
         return names(text, stops)
@@ -76,27 +81,38 @@ def vectors(articles: Sequence[Article], language: str) -> sp.csr_matrix:
 
 
 def names(text: str, stops: frozenset[str] = frozenset()) -> list[str]:
-    """Case-folded capitalised name sequences and "#"-prefixed numbers of `text`, in order.
+    """Case-folded capitalised name sequences and "#"-prefixed numbers of `text`.
 
     A sentence's first word is dropped when it is a function word ("The", "With"); month and
-    weekday names split a run ("Hasim Rahman Saturday" -> "hasim rahman"). Lines in capitals
-    (shouted headlines) give numbers only.
+    weekday names split a run ("Hasim Rahman Saturday" -> "hasim rahman"); a run of several
+    words all in capitals is a shouted headline, not a name.
     """
     found: list[str] = []
-    for line in text.split("\n"):
-        if not line.isupper():
-            starts = {m.end() for m in _SENTENCE_START.finditer(line)}
-            for match in _NAME.finditer(line):
-                run = match.group()
-                at_start = match.start() in starts
-                if " " in run or "'" in run or "’" in run:
-                    found.extend(_name_parts(run, at_start, stops))
-                    continue
-                word = run.rstrip(".").casefold()  # the common case: one plain capitalised word
-                if word not in _CALENDAR and not (at_start and word in stops):
-                    found.append(word)
-        found.extend("#" + number for number in _NUMBER.findall(line))
+    for match in _NAME.finditer(text):
+        start, run = match.start(), match.group()
+        if start and (text[start - 1].isalnum() or text[start - 1] in "'’-"):
+            continue  # a capital inside a word ("iPhone")
+        if " " in run and run.isupper():
+            continue
+        at_start = _starts_sentence(text, start)
+        if " " in run or "'" in run or "’" in run:
+            found.extend(_name_parts(run, at_start, stops))
+            continue
+        word = run.rstrip(".").casefold()  # the common case: one plain capitalised word
+        if word not in _CALENDAR and not (at_start and word in stops):
+            found.append(word)
+    found.extend("#" + number for number in _NUMBER.findall(text))
     return found
+
+
+def _starts_sentence(text: str, start: int) -> bool:
+    """Whether the word at `start` opens the text, a line or a sentence."""
+    before = text[max(0, start - 8) : start].rstrip(_OPENERS)
+    if not before:
+        return start <= 8 or text[start - 9] in _SENTENCE_END
+    if before[-1] in "\"”»)’'" and len(before) > 1:
+        return before[-2] in _SENTENCE_END
+    return before[-1] in _SENTENCE_END
 
 
 def _name_parts(run: str, at_start: bool, stops: frozenset[str]) -> list[str]:

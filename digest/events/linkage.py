@@ -40,7 +40,7 @@ def density(n: int, neighbours: Neighbours) -> np.ndarray:
     """Mean similarity of each article's NEIGHBOURHOOD nearest non-copy neighbours (0 if none)."""
     distinct = neighbours.sims < DUPLICATE
     rows, cols, sims = neighbours.rows[distinct], neighbours.cols[distinct], neighbours.sims[distinct]
-    kept = top_per_row(rows, sims, cols, NEIGHBOURHOOD)
+    kept = top_per_row(rows, sims, NEIGHBOURHOOD)
     return np.bincount(rows[kept], weights=sims[kept], minlength=n) / NEIGHBOURHOOD
 
 

@@ -24,6 +24,7 @@ DECAY_GRACE_DAYS = 3  # coverage of one event spreads over a few days at full si
 DECAY_HALF_LIFE_DAYS = 30  # ...then the similarity halves with every month between two articles
 QUERY_TERMS = 40  # terms of an article used to look for candidates
 CANDIDATES = 40  # candidates per article scored exactly
+MIN_CANDIDATE_SCORE = 0.02  # overlap on the query terms below which a pair is not a candidate
 BLOCK_ROWS = 256  # articles compared at once (bounds the memory of one sparse product)
 
 
@@ -97,7 +98,7 @@ def _blocks(dated: int, n: int) -> list[tuple[int, int]]:
 def _heaviest_terms(matrix: sp.csr_matrix, keep: int) -> sp.csr_matrix:
     """`matrix` with only the `keep` largest entries of each row."""
     row_of = np.repeat(np.arange(matrix.shape[0]), np.diff(matrix.indptr))
-    kept = top_per_row(row_of, matrix.data, matrix.indices, keep)
+    kept = top_per_row(row_of, matrix.data, keep)
     return sp.csr_matrix(
         (matrix.data[kept], (row_of[kept], matrix.indices[kept])), shape=matrix.shape
     )
@@ -113,15 +114,15 @@ def _candidates(query, ordered, days, start, stop, ranges) -> tuple[np.ndarray, 
         product = (ordered[first:last] @ block_t).tocoo()  # (columns, block rows)
         cols = product.row + first
         rows = product.col + start
-        rows_all.append(rows)
-        cols_all.append(cols)
-        scores_all.append(product.data * decay(days[rows], days[cols]))
+        scores = product.data * decay(days[rows], days[cols])
+        useful = (scores >= MIN_CANDIDATE_SCORE) & (rows != cols)
+        rows_all.append(rows[useful])
+        cols_all.append(cols[useful])
+        scores_all.append(scores[useful])
     if not rows_all:
         return np.zeros(0, int), np.zeros(0, int)
     rows, cols, scores = (np.concatenate(parts) for parts in (rows_all, cols_all, scores_all))
-    others = rows != cols
-    rows, cols, scores = rows[others], cols[others], scores[others]
-    kept = top_per_row(rows, scores, cols, CANDIDATES)
+    kept = top_per_row(rows - start, scores, CANDIDATES)
     return rows[kept], cols[kept]
 
 
@@ -133,19 +134,23 @@ def _exact_top(ordered, days, rows, cols, k) -> tuple[np.ndarray, np.ndarray, np
     unique_rows, row_pos = np.unique(rows, return_inverse=True)
     block = (ordered[unique_rows] @ ordered[unique_cols].T).toarray()
     sims = block[row_pos, col_pos] * decay(days[rows], days[cols])
-    kept = top_per_row(rows, sims, cols, k)
+    kept = top_per_row(rows - rows.min(), sims, k)
     return rows[kept], cols[kept], sims[kept]
 
 
-def top_per_row(rows: np.ndarray, scores: np.ndarray, ties: np.ndarray, keep: int) -> np.ndarray:
-    """Indices of the `keep` highest scores of each row (ties by lower `ties`), grouped by row.
+def top_per_row(rows: np.ndarray, scores: np.ndarray, keep: int) -> np.ndarray:
+    """Indices of the `keep` highest scores of each row, ordered by row then score descending.
 
-    The result is ordered by row, then score descending, so it can index parallel arrays.
+    `rows` are non-negative ints; equal scores keep their input order (which is deterministic).
     """
     if len(rows) == 0:
         return np.zeros(0, dtype=int)
-    order = np.lexsort((ties, -scores, rows))
+    # One stable sort on a composite key: the row, then the score descending within it.
+    key = rows * 4.0 - np.clip(scores, 0.0, 2.0)
+    order = np.argsort(key, kind="stable")
     sorted_rows = rows[order]
-    row_start = np.searchsorted(sorted_rows, sorted_rows, side="left")
-    rank = np.arange(len(order)) - row_start
-    return order[rank < keep]
+    first = np.empty(len(order), dtype=bool)
+    first[0] = True
+    np.not_equal(sorted_rows[1:], sorted_rows[:-1], out=first[1:])
+    row_start = np.maximum.accumulate(np.where(first, np.arange(len(order)), 0))
+    return order[np.arange(len(order)) - row_start < keep]
