@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import calendar
 import re
-import sys
 import unicodedata
 from collections.abc import Sequence
 
@@ -29,23 +28,22 @@ LEAD_PARAGRAPHS = 2
 NAME_WEIGHT = 1.0  # the name-and-number block next to the word block (1 = as heavy)
 
 
-def _char_class(test) -> str:
-    """A regex character class of every BMP character passing `test` (stdlib `re` has no \\p{Lu})."""
+def _char_ranges(test) -> str:
+    """Regex character-class ranges of every BMP character passing `test` (`re` has no \\p{Lu})."""
     ranges: list[str] = []
     start = None
-    for code in range(sys.maxunicode if sys.maxunicode < 0x10000 else 0x10000):
+    for code in range(0x10000):
         if test(chr(code)):
             start = code if start is None else start
         elif start is not None:
             ranges.append(f"{re.escape(chr(start))}-{re.escape(chr(code - 1))}")
             start = None
-    return "[" + "".join(ranges) + "]"
+    return "".join(ranges)
 
 
-_UPPER = _char_class(lambda ch: ch.isupper() or ch.istitle())
-_MARK = _char_class(lambda ch: unicodedata.category(ch).startswith("M"))
+_UPPER = "[" + _char_ranges(lambda ch: ch.isupper() or ch.istitle()) + "]"
 # A word: letters and digits with their combining marks (Devanagari vowel signs stay inside).
-_WORD = re.compile(rf"[^\W_](?:[^\W_]|{_MARK})*")
+_WORD = re.compile("[\\w" + _char_ranges(lambda ch: unicodedata.category(ch).startswith("M")) + "]+")
 # Lowercase words that may sit inside a name: "Bank of America", "Stade de Suisse".
 _CONNECTORS = ("of", "de", "del", "della", "der", "den", "van", "von", "da", "du", "des", "la", "le", "al", "bin")
 _CAP_WORD = _UPPER + r"[\w'’.-]*\w|" + _UPPER

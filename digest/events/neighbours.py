@@ -22,7 +22,7 @@ from ..models import Article
 
 DECAY_GRACE_DAYS = 3  # coverage of one event spreads over a few days at full similarity...
 DECAY_HALF_LIFE_DAYS = 30  # ...then the similarity halves with every month between two articles
-QUERY_TERMS = 40  # terms of an article used to look for candidates
+QUERY_TERMS = 20  # terms of an article used to look for candidates: its distinctive words and names
 CANDIDATES = 40  # candidates per article scored exactly
 MIN_CANDIDATE_SCORE = 0.02  # overlap on the query terms below which a pair is not a candidate
 BLOCK_ROWS = 256  # articles compared at once (bounds the memory of one sparse product)

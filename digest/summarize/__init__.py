@@ -21,7 +21,7 @@ from ..text import count_words, stems, stop_words, words as word_tokens
 from .candidates import MIN_WORDS, defects, is_candidate
 from .concepts import LEDE_BOOST, concept_weights, sentence_concepts
 from .near_duplicates import neighbours
-from .select import Option, select
+from .select import Option, choose
 
 __all__ = ["Method", "summarize"]
 
@@ -34,6 +34,7 @@ class Method:
 
     lede_boost: float = LEDE_BOOST  # extra concept weight from an article's lede
     position_prior: float = 0.5  # tie-breaker: bonus (in article counts) for an article's lede, halving after
+    copy_bonus: float = 0.0
 
 
 DEFAULT = Method()
@@ -64,11 +65,12 @@ def summarize(
         Option(
             words=count_words(pool[i].text),
             concepts=concepts[i],
-            bonus=method.position_prior / 2 ** min(depth[j] for j in [i, *near[i]]),
+            bonus=method.position_prior / 2 ** min(depth[j] for j in [i, *near[i]])
+            + method.copy_bonus * (len({pool[j].article_id for j in [i, *near[i]]}) - 1),
         )
         for i in shown
     ]
-    chosen = [shown[k] for k in select(options, weights, words, _conflicts(shown, near))]
+    chosen = [shown[k] for k in choose(options, weights, words, _conflicts(shown, near))]
     chosen.sort(key=lambda i: min((rank[pool[j].article_id], pool[j].index) for j in [i, *near[i]]))
     points = tuple(_point(i, pool, near, rank) for i in chosen)
 

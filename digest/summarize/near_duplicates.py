@@ -9,8 +9,9 @@ mostly contained in the other, each word weighted by its rarity among the senten
 compared (IDF), and they share enough words, and no number of the lighter one is
 missing from the other ("stage 13" is not "stage 15").
 
-Candidate pairs come from an inverted index on the rarer words, so an event with
-thousands of sentences is not compared all-pairs.
+Candidate pairs come from an inverted index probed with each sentence's rarest words
+(prefix filtering), so an event with thousands of sentences is not compared all-pairs,
+and no pair that could match is missed.
 """
 
 from __future__ import annotations
@@ -71,17 +72,23 @@ def similarity(a: Fingerprint, b: Fingerprint, idf: Mapping[str, float]) -> floa
     return weight(a.words & b.words) / lighter
 
 
-def is_near_copy(a: Fingerprint, b: Fingerprint, idf: Mapping[str, float]) -> bool:
+def near_copy_score(a: Fingerprint, b: Fingerprint, idf: Mapping[str, float]) -> float | None:
+    """The similarity of `a` and `b` when they are near-copies of each other, else None."""
     if not a.words or not b.words:
-        return False
+        return None
     if a.words == b.words:
-        return True
+        return 1.0
+    if len(a.words & b.words) < MIN_SHARED:
+        return None
     shorter, longer = (a, b) if len(a.words) <= len(b.words) else (b, a)
     if not shorter.numbers <= longer.numbers:
-        return False
-    if len(a.words & b.words) < MIN_SHARED:
-        return False
-    return similarity(a, b, idf) >= THRESHOLD
+        return None
+    score = similarity(a, b, idf)
+    return score if score >= THRESHOLD else None
+
+
+def is_near_copy(a: Fingerprint, b: Fingerprint, idf: Mapping[str, float]) -> bool:
+    return near_copy_score(a, b, idf) is not None
 
 
 def neighbours(
@@ -94,35 +101,46 @@ def neighbours(
     prints = [fingerprint(t, language) for t in texts]
     weights = idf_weights(prints) if idf is None else idf
     found: list[dict[int, float]] = [{} for _ in texts]
-    for i, j in _candidate_pairs(prints):
-        if is_near_copy(prints[i], prints[j], weights):
-            score = similarity(prints[i], prints[j], weights)
+    for i, j in _candidate_pairs(prints, weights):
+        score = near_copy_score(prints[i], prints[j], weights)
+        if score is not None:
             found[i][j] = score
             found[j][i] = score
     return found
 
 
-def _candidate_pairs(prints: Sequence[Fingerprint]) -> list[tuple[int, int]]:
-    """Pairs sharing at least two of their rarer words, or equal word sets; sorted."""
+def _candidate_pairs(prints: Sequence[Fingerprint], idf: Mapping[str, float]) -> list[tuple[int, int]]:
+    """Every pair that can reach THRESHOLD, found by prefix filtering; sorted.
+
+    If the lighter sentence A keeps THRESHOLD of its weight in B, B must hold one of A's
+    rarest words that make up just over (1 - THRESHOLD) of A's weight (its "prefix").
+    So each sentence looks up only its prefix words, which are rare and so seldom shared,
+    instead of being compared with every other sentence. Sentences too short to share
+    MIN_SHARED words can only match an identical word set.
+    """
+    default = math.log(MIN_COLLECTION + 1)
+    weight = [sum(idf.get(w, default) for w in fp.words) for fp in prints]
     postings: dict[str, list[int]] = defaultdict(list)
     for i, fp in enumerate(prints):
         for word in fp.words:
             postings[word].append(i)
-    # A word in very many sentences says little about copying; skipping it keeps the
-    # pair count near linear. True copies still share several rarer words.
-    cap = max(30, len(prints) // 20)
-    shared: dict[tuple[int, int], int] = defaultdict(int)
-    for ids in postings.values():
-        if len(ids) > cap:
+    pairs: set[tuple[int, int]] = set()
+    same_words: dict[frozenset[str], list[int]] = defaultdict(list)
+    for a, fp in enumerate(prints):
+        if not fp.words:
             continue
-        for x, i in enumerate(ids):
-            for j in ids[x + 1 :]:
-                shared[(i, j)] += 1
-    pairs = {pair for pair, n in shared.items() if n >= 2}
-    by_words: dict[frozenset[str], list[int]] = defaultdict(list)
-    for i, fp in enumerate(prints):
-        if fp.words:
-            by_words[fp.words].append(i)
-    for ids in by_words.values():
+        same_words[fp.words].append(a)
+        if len(fp.words) < MIN_SHARED:
+            continue
+        rarest = sorted(fp.words, key=lambda w: (-idf.get(w, default), w))
+        left = (1 - THRESHOLD) * weight[a]
+        for word in rarest:
+            for b in postings[word]:
+                if b != a and weight[b] >= weight[a]:
+                    pairs.add((min(a, b), max(a, b)))
+            left -= idf.get(word, default)
+            if left < 0:
+                break
+    for ids in same_words.values():
         pairs.update((i, j) for x, i in enumerate(ids) for j in ids[x + 1 :])
     return sorted(pairs)

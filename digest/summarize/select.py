@@ -21,6 +21,9 @@ from scipy.sparse import coo_array
 # greedy answer is kept whenever it covers more.
 NODE_LIMIT = 20_000
 TIME_LIMIT = 20.0
+# The program only sees this many options, those with the most weight per word; a briefing
+# of a few hundred words never needs the rest of a very large event's sentences.
+MAX_OPTIONS = 400
 
 
 @dataclass(frozen=True)
@@ -32,7 +35,7 @@ class Option:
     bonus: float = 0.0  # small preference on top of concept weight (e.g. early position)
 
 
-def select(
+def choose(
     options: Sequence[Option],
     weights: Mapping[Hashable, float],
     budget: int,
@@ -40,14 +43,20 @@ def select(
     time_limit: float = TIME_LIMIT,
 ) -> list[int]:
     """Indices of the chosen options, ascending."""
-    fitting = [i for i, o in enumerate(options) if 0 < o.words <= budget]
+    fitting = [i for i, o in enumerate(options) if 0 < o.words <= budget and _worth(o, weights) > 0]
     if not fitting:
         return []
+    if len(fitting) > MAX_OPTIONS:
+        fitting = sorted(sorted(fitting, key=lambda i: -_worth(options[i], weights) / options[i].words)[:MAX_OPTIONS])
     fallback = greedy(options, weights, budget, conflicts)
     chosen = _solve(options, fitting, weights, budget, conflicts, time_limit)
     if chosen is None or value(options, chosen, weights) < value(options, fallback, weights):
         chosen = fallback
     return sorted(chosen)
+
+
+def _worth(option: Option, weights: Mapping[Hashable, float]) -> float:
+    return sum(weights.get(c, 0.0) for c in option.concepts) + option.bonus
 
 
 def value(options: Sequence[Option], chosen: Sequence[int], weights: Mapping[Hashable, float]) -> float:
