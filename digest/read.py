@@ -16,6 +16,7 @@ import io
 import json
 import os
 import re
+import reprlib
 import stat
 import unicodedata
 import warnings
@@ -37,7 +38,11 @@ from .models import UNKNOWN, Article, Notice
 
 MAX_FILE_BYTES = 8 * 2**20  # files of records: the largest real corpus is ~3 MB; beyond this only the start is read
 MAX_PAGE_BYTES = 2 * 2**20  # one-article files: far above any real page; Markdown and HTML parsing slow down past it
-MAX_ARTICLE_CHARS = 1_000_000  # longer than any news article: the rest is a runaway file, not text
+# ~30,000 words, 12x the longest article of the evaluation sets: the rest is a runaway file,
+# and every later stage (sentences, summaries) pays for each character of it.
+MAX_ARTICLE_CHARS = 200_000
+# News dates outside these years are typos or placeholders ("0001-01-01", "9999-12-31").
+YEARS = range(1900, 2101)
 HEADER_LINES = 6  # title, kicker, date, URL and byline all sit within the first few lines
 SNIFF_BYTES = 8192  # how much of a file the binary check looks at
 
@@ -99,7 +104,7 @@ def parse_date(text: str) -> str | None:
 def _iso(year: str, month: str, day: str) -> str | None:
     """`YYYY-MM-DD` of the parts, or None if they are not a plausible calendar date."""
     number = int(month) if month.isdigit() else _month_number(month)
-    if number is None or not 1900 <= int(year) <= 2100:  # 8-digit ids are not dates
+    if number is None or int(year) not in YEARS:  # 8-digit ids are not dates
         return None
     try:
         return date(int(year), number, int(day)).isoformat()
@@ -367,7 +372,7 @@ def _apply_fields(draft: _Draft, fields: dict, source: str) -> None:
     if isinstance(title, str) and title.strip():
         draft.title = " ".join(title.split())
     elif title not in (None, ""):
-        draft.problems.append(f"title {title!r} is not text; ignored")
+        draft.problems.append(f"title {_shown(title)} is not text; ignored")
     _apply_date(draft, fields.get("date"), source)
     for key in ("url", "link"):
         if isinstance(fields.get(key), str) and _looks_like_url(fields[key]):
@@ -384,28 +389,31 @@ def _apply_fields(draft: _Draft, fields: dict, source: str) -> None:
 def _apply_date(draft: _Draft, value: object, source: str) -> None:
     if isinstance(value, datetime):
         value = value.date()
-    if isinstance(value, date):
-        draft.set_date(value.isoformat(), source)
+    if isinstance(value, date):  # YAML reads an unquoted 2022-01-03 as a date
+        if value.year in YEARS:
+            draft.set_date(value.isoformat(), source)
+        else:
+            draft.problems.append(f"date {value.isoformat()} is outside {YEARS[0]}-{YEARS[-1]}; ignored")
     elif isinstance(value, str) and value.strip():
         if found := parse_date(value):
             draft.set_date(found, source)
         else:
-            draft.problems.append(f"date {value!r} is not a date; ignored")
-    elif value not in (None, ""):
-        draft.problems.append(f"date {value!r} is not a date; ignored")
+            draft.problems.append(f"date {_shown(value)} is not a date; ignored")
+    elif value is not None and value != "":
+        draft.problems.append(f"date {_shown(value)} is not a date; ignored")
 
 
 def _apply_language(draft: _Draft, value: object) -> None:
-    if value in (None, ""):
+    if value is None or value == "":
         return
-    text = str(value).strip().lower()
+    text = value.strip().lower() if isinstance(value, str) else ""
     match = _LANGUAGE_TAG.fullmatch(text)
     if text in _LANGUAGE_CODES:
         draft.language = _LANGUAGE_CODES[text]
-    elif isinstance(value, str) and match:
+    elif match:
         draft.language = match["code"]
     else:
-        draft.problems.append(f"language {value!r} is not a language code; using 'en'")
+        draft.problems.append(f"language {_shown(value)} is not a language code; using 'en'")
 
 
 def _apply_tags(draft: _Draft, value: object) -> None:
@@ -414,7 +422,16 @@ def _apply_tags(draft: _Draft, value: object) -> None:
     if isinstance(value, list) and all(isinstance(tag, (str, int, float)) for tag in value):
         draft.tags = tuple(dict.fromkeys(str(tag).strip() for tag in value if str(tag).strip()))
     elif value is not None:
-        draft.problems.append(f"tags {value!r} are not a list of words; ignored")
+        draft.problems.append(f"tags {_shown(value)} are not a list of words; ignored")
+
+
+# Short, bounded descriptions of bad values: YAML aliases can nest lists a billion items deep
+# ("billion laughs") while sharing them in memory, and a plain repr() would expand them all.
+def _shown(value: object) -> str:
+    short = reprlib.Repr()  # attributes, not arguments: Python 3.11
+    short.maxlevel, short.maxstring, short.maxother = 1, 60, 60
+    short.maxlist = short.maxtuple = short.maxdict = short.maxset = 4
+    return short.repr(value)
 
 
 def _normalize_newlines(text: str) -> str:
@@ -522,7 +539,7 @@ def decode(data: bytes, complete: bool = True) -> tuple[str, str | None]:
         try:
             text, warning = _decode_start(data, "utf-8-sig", complete), None
         except UnicodeDecodeError:
-            text, warning = _decode_legacy(data), "not UTF-8; read as Windows-1252"
+            text, warning = _decode_broken_utf8(data, complete)
     sample = text[:SNIFF_BYTES]
     controls = sum(1 for ch in sample if unicodedata.category(ch) == "Cc" and ch not in "\t\n\r\f")
     if controls > len(sample) // 20:  # real text has next to no control characters
@@ -530,8 +547,23 @@ def decode(data: bytes, complete: bool = True) -> tuple[str, str | None]:
     return _normalize_newlines(text), warning
 
 
-def _decode_start(data: bytes, encoding: str, complete: bool) -> str:
-    return codecs.getincrementaldecoder(encoding)().decode(data, final=complete)
+def _decode_start(data: bytes, encoding: str, complete: bool, errors: str = "strict") -> str:
+    return codecs.getincrementaldecoder(encoding)(errors).decode(data, final=complete)
+
+
+def _decode_broken_utf8(data: bytes, complete: bool) -> tuple[str, str]:
+    """UTF-8 with its few bad bytes replaced when it is mostly UTF-8, else Windows-1252.
+
+    A legacy 8-bit file almost never holds a valid UTF-8 multi-byte sequence, while a UTF-8
+    file with one damaged byte holds many: read as Windows-1252 it would turn every accent
+    into mojibake ("CafÃ©").
+    """
+    text = _decode_start(data, "utf-8-sig", complete, errors="replace")
+    broken = text.count("\ufffd")
+    valid = sum(1 for ch in text if ord(ch) > 0x7F) - broken
+    if valid > broken:
+        return text, f"invalid UTF-8 ({broken} bad byte sequence{'s' if broken > 1 else ''} replaced by U+FFFD)"
+    return _decode_legacy(data), "not UTF-8; read as Windows-1252"
 
 
 def _decode_legacy(data: bytes) -> str:
@@ -598,8 +630,24 @@ def read_file(path: Path, root: Path) -> tuple[list[Article], list[Notice]]:
     except _NoText as error:
         articles, more = [], [Notice(rel, str(error), skipped=True)]
     except Exception as error:  # "never raises": a parser bug must cost one file, not the build
-        articles, more = [], [Notice(rel, f"could not be read ({type(error).__name__}: {error})", skipped=True)]
-    return articles, notices + more
+        articles, more = [], [Notice(rel, f"could not be read ({type(error).__name__}: {_first_line(error)})", skipped=True)]
+    return articles, _one_per_record(notices + more)
+
+
+def _one_per_record(notices: list[Notice]) -> list[Notice]:
+    """One notice per file, or per record of a file of records: all its problems on one line.
+
+    The reason that skipped it comes first; the warnings follow, separated by " | ".
+    """
+    groups: dict[str, list[Notice]] = {}
+    for notice in notices:
+        groups.setdefault(notice.record, []).append(notice)
+    merged = []
+    for record, group in groups.items():
+        group.sort(key=lambda n: not n.skipped)  # stable: otherwise in the order they arose
+        reasons = dict.fromkeys(n.reason for n in group)
+        merged.append(Notice(group[0].path, " | ".join(reasons), skipped=group[0].skipped, record=record))
+    return merged
 
 
 def _single(draft: _Draft, text: str, rel: str, notices: list[Notice]) -> tuple[list[Article], list[Notice]]:
@@ -636,6 +684,8 @@ def _read_markdown(source: _Input) -> tuple[list[Article], list[Notice]]:
         draft.title = " ".join(_html_paragraphs(markdown.markdown(heading["text"])))
         body = body.split("\n", 1)[1] if "\n" in body else ""
     plain = "\n\n".join(_html_paragraphs(markdown.markdown(body)))
+    if heading and not plain:
+        plain = draft.title  # a headline alone is a one-line article, as in a .txt file
     return _single(draft, plain, source.rel, notices)
 
 

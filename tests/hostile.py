@@ -71,8 +71,11 @@ _CHINESE = (
 _TAC_LANGUAGES = {"arabic": "ar", "hebrew": "he", "hindi": "hi"}
 
 
-def make_hostile_corpus(dest: Path) -> dict[str, str]:
-    """Write the hostile files into `dest` (created if needed); return {relative path: fate}."""
+def make_hostile_corpus(dest: Path, big: bool = True) -> dict[str, str]:
+    """Write the hostile files into `dest` (created if needed); return {relative path: fate}.
+
+    `big=False` leaves out the two oversized files, for tests that build many times.
+    """
     dest = Path(dest)
     dest.mkdir(parents=True, exist_ok=True)
     fates: dict[str, str] = {}
@@ -106,16 +109,17 @@ def make_hostile_corpus(dest: Path) -> dict[str, str]:
     put("lone-cr.txt", ("Council approves the budget\r\r" + PROSE.replace(". ", ".\r")).encode(), USED)
 
     # Size: a 50 MB file (the readers read only its start) and one line of 1 MB.
-    write_big_file(dest / "huge-50mb.txt", BIG_FILE_BYTES)
-    fates["huge-50mb.txt"] = DEGRADED
-    put("one-line-1mb.txt", long_line(LONG_LINE_BYTES), DEGRADED)
+    if big:
+        write_big_file(dest / "huge-50mb.txt", BIG_FILE_BYTES)
+        fates["huge-50mb.txt"] = DEGRADED
+        put("one-line-1mb.txt", long_line(LONG_LINE_BYTES), DEGRADED)
 
     # Little or odd text.
     put("no-sentence-punctuation.txt",
-        "council meets again\n\nthe council met on tuesday and talked about the budget for hours "
+        "Council meets again\n\nthe council met on tuesday and talked about the budget for hours "
         "and nobody agreed on anything and then everyone went home", USED)
     put("title-only.txt", "Council Approves New Budget\n", USED)
-    put("title-only.md", "# Council Approves New Budget\n", USED)
+    put("title-only-heading.md", "# Council Approves New Budget\n", USED)
 
     # Front matter: malformed, hostile, of the wrong types.
     put("malformed-front-matter.md", "---\ntitle: [unclosed\ndate: : :\n---\n\n" + PROSE + "\n", DEGRADED)
@@ -128,7 +132,7 @@ def make_hostile_corpus(dest: Path) -> dict[str, str]:
     # Active content and syntax of other languages in titles and text.
     put("scripts.html", hostile_html(), USED)
     put("injection.txt", " ".join(INJECTIONS) + "\n\n" + injection_paragraphs(), USED)
-    put("injection.md", front_matter(title=" ".join(INJECTIONS)) + injection_paragraphs() + "\n", USED)
+    put("injection-front-matter.md", front_matter(title=" ".join(INJECTIONS)) + injection_paragraphs() + "\n", USED)
     put("injection-records.jsonl", injection_records(), DEGRADED)
     put("<img src=x onerror=alert(1)> {{ 7*7 }}.txt", "A file name with markup\n\n" + PROSE, USED)
 
@@ -139,6 +143,10 @@ def make_hostile_corpus(dest: Path) -> dict[str, str]:
     put("slug-dots.md", front_matter(title="..") + PROSE + "\n", USED)
     put("slug-etc-passwd.md", front_matter(title="/etc/passwd") + PROSE + "\n", USED)
     put("slug-traversal.md", front_matter(title="../../../../tmp/evil") + PROSE + "\n", USED)
+
+    # Two files whose names give one article id: the second is renamed, with a notice.
+    put("same-id.md", front_matter(title="Budget row") + PROSE + "\n", USED)
+    put("same-id.txt", "Budget row continues\n\n" + PROSE, DEGRADED)
 
     # The same bytes under two names.
     put("duplicate-a.txt", "Council approves the budget again\n\n" + PROSE, USED)
@@ -163,6 +171,7 @@ def make_hostile_corpus(dest: Path) -> dict[str, str]:
     # Scripts written right to left, Devanagari, Han, emoji.
     for code, (title, text) in non_latin_texts().items():
         put(f"language-{code}.md", front_matter(title=title, language=code) + text + "\n", USED)
+    put("nachrichten-überblick-新闻.txt", "Überblick: Stadtrat billigt Haushalt\n\n" + PROSE, USED)
     put("emoji.txt", "Budget passes 🎉🇺🇦👩‍👩‍👧\n\n" + PROSE.replace("Tuesday", "Tuesday 🗳️") + " Fans cheered 👏🏽.", USED)
     return fates
 
@@ -270,7 +279,7 @@ def injection_records() -> str:
 
 def front_matter(**fields: str) -> str:
     """A YAML front matter block with the values quoted (JSON strings are valid YAML)."""
-    body = "".join(f"{key}: {json.dumps(value) if key != 'date' else value}\n" for key, value in fields.items())
+    body = "".join(f"{key}: {json.dumps(value, ensure_ascii=False) if key != 'date' else value}\n" for key, value in fields.items())
     return "---\n" + body + "---\n\n"
 
 
@@ -301,15 +310,27 @@ def copy_seeds(dest: Path) -> Path:
     return dest
 
 
-def copy_project(dest: Path, seeds: Path | None = None) -> Path:
-    """What `mkdocs build` needs, in a scratch folder; `seeds` replaces the project's seeds."""
+def copy_in_order(source: Path, dest: Path, reverse: bool = False) -> Path:
+    """Copy a flat folder entry by entry, in name order or its reverse, so that the order of
+    entries on disk (which `os.scandir` returns) differs between copies. Symlinks stay links;
+    permission bits are kept."""
+    dest.mkdir(parents=True)
+    for entry in sorted(source.iterdir(), key=lambda p: p.name, reverse=reverse):
+        target = dest / entry.name
+        if entry.is_symlink():
+            target.symlink_to(os.readlink(entry))
+        else:
+            shutil.copy2(entry, target)
+    return dest
+
+
+def copy_project(dest: Path, seeds: Path | None = ROOT / "seeds") -> Path:
+    """What `mkdocs build` needs, in a scratch folder; `seeds` (None: none) become its seeds."""
     dest.mkdir(parents=True, exist_ok=True)
     shutil.copy2(ROOT / "mkdocs.yml", dest / "mkdocs.yml")
     shutil.copytree(ROOT / "templates", dest / "templates")
     shutil.copytree(ROOT / "docs", dest / "docs", ignore=shutil.ignore_patterns(".digest-manifest.json", "briefings", "articles"))
-    if seeds is None:
-        shutil.copytree(ROOT / "seeds", dest / "seeds")
-    else:
+    if seeds is not None:
         shutil.copytree(seeds, dest / "seeds", symlinks=True)
     return dest
 
@@ -330,7 +351,20 @@ def digest_command(seeds: Path, out: Path, *extra: str) -> list[str]:
 
 
 def run(command: list[str], cwd: Path, **env: str) -> subprocess.CompletedProcess:
-    return subprocess.run(command, cwd=cwd, env=clean_env(**env), capture_output=True, text=True, timeout=300)
+    return run_all([(command, cwd, env)])[0]
+
+
+def run_all(jobs: list[tuple[list[str], Path, dict[str, str]]]) -> list[subprocess.CompletedProcess]:
+    """Run (command, cwd, extra environment) jobs side by side; their results in order."""
+    children = [
+        subprocess.Popen(command, cwd=cwd, env=clean_env(**env), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        for command, cwd, env in jobs
+    ]
+    results = []
+    for child, (command, _, _) in zip(children, jobs):
+        stdout, stderr = child.communicate(timeout=300)
+        results.append(subprocess.CompletedProcess(command, child.returncode, stdout, stderr))
+    return results
 
 
 def tree(folder: Path) -> dict[str, bytes]:

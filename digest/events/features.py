@@ -107,7 +107,7 @@ def _starts_sentence(text: str, start: int) -> bool:
     """Whether the word at `start` opens the text, a line or a sentence."""
     before = text[max(0, start - 8) : start].rstrip(_OPENERS)
     if not before:
-        return start <= 8 or text[start - 9] in _SENTENCE_END
+        return start <= 8  # only openers before it: the text's start, or too far to tell
     if before[-1] in "\"”»)’'" and len(before) > 1:
         return before[-2] in _SENTENCE_END
     return before[-1] in _SENTENCE_END
@@ -147,8 +147,8 @@ def _tfidf(articles: Sequence[Article], analyzer) -> sp.csr_matrix:
     counts = CountVectorizer(analyzer=analyzer, dtype=np.float64)
     try:
         per_part = counts.fit_transform(parts).tocsr()
-    except ValueError:  # no token at all (e.g. no names anywhere): an empty block
-        return sp.csr_matrix((len(articles), 0))
+    except ValueError:  # no token at all (no names anywhere): one all-zero column, which stacks
+        return sp.csr_matrix((len(articles), 1))
     weights = sp.kron(sp.identity(len(articles), format="csr"), np.array([[TITLE_WEIGHT, LEAD_WEIGHT, 1.0]]))
     weighted = (weights @ per_part).tocsr()
     return TfidfTransformer(sublinear_tf=True, norm="l2").fit_transform(weighted).tocsr()

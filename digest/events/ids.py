@@ -16,6 +16,7 @@ import hashlib
 import re
 import unicodedata
 from collections.abc import Sequence
+from datetime import date
 
 from ..models import Article, Event
 
@@ -58,9 +59,12 @@ def ordered(events: Sequence[Event], articles: dict[str, Article]) -> tuple[Even
 
 
 def _date(article: Article) -> str | None:
-    """The article's YYYY-MM-DD date when it has a readable one."""
+    """The article's YYYY-MM-DD date when it is a real calendar date."""
     match = _ISO_DATE.match(article.date or "")
-    return match.group() if match else None
+    try:
+        return date.fromisoformat(match.group()).isoformat() if match else None
+    except ValueError:
+        return None
 
 
 def _slug(text: str) -> str:

@@ -28,7 +28,7 @@ from scipy.spatial.distance import squareform
 
 from .neighbours import Neighbours, decay, top_per_row
 
-MIN_SIMILARITY = 0.13  # absolute floor on the decayed cosine of two articles of one event
+MIN_SIMILARITY = 0.10  # absolute floor on the decayed cosine of two articles of one event
 RELATIVE = 0.6  # share of the local neighbour similarity a pair must reach
 NEIGHBOURHOOD = 10  # neighbours that define an article's density
 DUPLICATE = 0.8  # similarity of near copies (syndicated wire stories), left out of the density

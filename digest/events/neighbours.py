@@ -22,7 +22,8 @@ from ..models import Article
 
 DECAY_GRACE_DAYS = 3  # coverage of one event spreads over a few days at full similarity...
 DECAY_HALF_LIFE_DAYS = 30  # ...then the similarity halves with every month between two articles
-QUERY_TERMS = 20  # terms of an article used to look for candidates: its distinctive words and names
+QUERY_TERMS = 20  # an article's heaviest terms (its distinctive words and names) used to look...
+SEARCHED_TERMS = 60  # ...among the heaviest terms of the others for candidates
 CANDIDATES = 40  # candidates per article scored exactly
 MIN_CANDIDATE_SCORE = 0.02  # overlap on the query terms below which a pair is not a candidate
 BLOCK_ROWS = 256  # articles compared at once (bounds the memory of one sparse product)
@@ -72,6 +73,7 @@ def nearest(vectors: sp.csr_matrix, days: np.ndarray, k: int, floor: float) -> N
     ordered_days = days[order]
     dated = int(np.count_nonzero(~np.isnan(days)))
     query = _heaviest_terms(ordered, QUERY_TERMS)
+    searched = _heaviest_terms(ordered, SEARCHED_TERMS)
     window = decay_window(floor)
     found: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
     for start, stop in _blocks(dated, n):
@@ -82,9 +84,9 @@ def nearest(vectors: sp.csr_matrix, days: np.ndarray, k: int, floor: float) -> N
             ranges = [(first, last), (dated, n)]
         else:
             ranges = [(0, n)]
-        rows, cols = _candidates(query, ordered, ordered_days, start, stop, ranges)
+        rows, cols = _candidates(query, searched, ordered_days, start, stop, ranges)
         found.append(_exact_top(ordered, ordered_days, rows, cols, k))
-    rows, cols, sims = (np.concatenate(parts) if parts else np.zeros(0) for parts in zip(*found))
+    rows, cols, sims = (np.concatenate(parts) for parts in zip(*found))
     return Neighbours(rows=order[rows.astype(int)], cols=order[cols.astype(int)], sims=sims)
 
 
@@ -104,14 +106,14 @@ def _heaviest_terms(matrix: sp.csr_matrix, keep: int) -> sp.csr_matrix:
     )
 
 
-def _candidates(query, ordered, days, start, stop, ranges) -> tuple[np.ndarray, np.ndarray]:
-    """Pairs (row, col) in ordered positions: each row's CANDIDATES best by query-term overlap."""
+def _candidates(query, searched, days, start, stop, ranges) -> tuple[np.ndarray, np.ndarray]:
+    """Pairs (row, col) in ordered positions: each row's CANDIDATES best by heavy-term overlap."""
     block_t = query[start:stop].T.tocsr()
     rows_all, cols_all, scores_all = [], [], []
     for first, last in ranges:
         if last <= first:
             continue
-        product = (ordered[first:last] @ block_t).tocoo()  # (columns, block rows)
+        product = (searched[first:last] @ block_t).tocoo()  # (columns, block rows)
         cols = product.row + first
         rows = product.col + start
         scores = product.data * decay(days[rows], days[cols])

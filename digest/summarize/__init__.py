@@ -33,8 +33,10 @@ class Method:
     """Choices of the summariser, for the benchmark to compare; the defaults are the site's."""
 
     lede_boost: float = LEDE_BOOST  # extra concept weight from an article's lede
-    position_prior: float = 0.5  # tie-breaker: bonus (in article counts) for an article's lede, halving after
-    copy_bonus: float = 0.0
+    position_prior: float = 0.5  # tie-breaker: bonus for an article's lede, halving at each later sentence
+    # bonus (in article counts) per further article carrying the sentence or a near-copy:
+    # wording that several outlets repeat (a key quote, a wire paragraph) is a main point
+    copy_bonus: float = 5.0
 
 
 DEFAULT = Method()

@@ -21,6 +21,8 @@ _CLUTTER = re.compile(r"https?://|www\.|\S@\S|(?:^|\s)@\w|\w\.(?:com|org|net)\b"
 _OPEN_QUOTES = "\"“„«‘'‚‹"
 _CLOSE_QUOTES = "\"”»’'‹›“"
 _QUESTION_MARKS = ("?", "\u061f", "\u037e")  # Latin, Arabic, Greek question marks
+# full stop, exclamation, ellipsis, Devanagari danda (and the pipe typed for it), Arabic and CJK full stops
+_STATEMENT_ENDS = (".", "!", "\u2026", "\u0964", "\u0965", "|", "\u06d4", "\u3002", "\uff01")
 
 
 def is_candidate(text: str) -> bool:
@@ -28,7 +30,7 @@ def is_candidate(text: str) -> bool:
     n = count_words(text)
     if n < MIN_WORDS or n > MAX_WORDS:
         return False
-    if _is_question(text) or _CLUTTER.search(text):
+    if _is_question(text) or not _ends_a_statement(text) or _CLUTTER.search(text):
         return False
     if _letter_share(text) < 0.5 or _starts_mid_sentence(text):
         return False
@@ -63,6 +65,11 @@ def is_bare_quote(text: str) -> bool:
         return False
     inner = body[1:-1]
     return not any(mark in inner for mark in "\"“”«»")
+
+
+def _ends_a_statement(text: str) -> bool:
+    """Ends with a full stop or the like; headings, bylines and captions mostly do not."""
+    return text.rstrip(_CLOSE_QUOTES + ")]} \u00a0")[-1:] in _STATEMENT_ENDS
 
 
 def _is_question(text: str) -> bool:

@@ -3,8 +3,9 @@
 The exact choice is a small integer program (Gillick & Favre 2009): one 0/1 variable per
 sentence, one 0..1 variable per concept that may only be counted when a chosen sentence
 carries it; the words of the chosen sentences stay within the budget; two sentences that
-repeat each other are never both chosen. SciPy's HiGHS solves it; when it runs out of
-time without a usable answer, a greedy pass (best new weight per word) takes over.
+repeat each other are never both chosen. SciPy's HiGHS solves it. A greedy pass (best new
+weight per word) runs as well, and its answer is kept when the solver, stopped by its
+limits, found nothing better.
 """
 
 from __future__ import annotations
@@ -47,7 +48,8 @@ def choose(
     if not fitting:
         return []
     if len(fitting) > MAX_OPTIONS:
-        fitting = sorted(sorted(fitting, key=lambda i: -_worth(options[i], weights) / options[i].words)[:MAX_OPTIONS])
+        by_rate = sorted(fitting, key=lambda i: -_worth(options[i], weights) / options[i].words)
+        fitting = sorted(by_rate[:MAX_OPTIONS])
     fallback = greedy(options, weights, budget, conflicts)
     chosen = _solve(options, fitting, weights, budget, conflicts, time_limit)
     if chosen is None or value(options, chosen, weights) < value(options, fallback, weights):

@@ -1,0 +1,97 @@
+"""Sentence splitting: offsets into Article.text always hold, and scripts other than Latin split well."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from conftest import SEEDS
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from digest.models import Article
+from digest.sentences import split
+
+
+def article(*paragraphs: str) -> Article:
+    return Article(id="a", title="", paragraphs=paragraphs)
+
+
+def texts(*paragraphs: str) -> list[str]:
+    return [s.text for s in split(article(*paragraphs))]
+
+
+def assert_well_formed(a: Article) -> None:
+    found = split(a)
+    assert [s.index for s in found] == list(range(len(found)))
+    previous_end = 0
+    for s in found:
+        assert a.text[s.start : s.end] == s.text
+        assert s.text and s.text == s.text.strip()
+        assert "\n\n" not in s.text  # never across a paragraph
+        assert s.start >= previous_end
+        previous_end = s.end
+
+
+def seed_articles() -> list[Article]:
+    """The seeds, one line a paragraph: enough to test splitting without the read stage."""
+    found = []
+    for path in sorted(SEEDS.glob("*.txt")):
+        lines = [line.strip() for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+        found.append(Article(id=path.stem, title=lines[0], paragraphs=tuple(lines[1:])))
+    return found
+
+
+def test_seed_offsets_point_at_the_sentence_text():
+    for a in seed_articles():
+        assert_well_formed(a)
+        assert len(split(a)) >= len(a.paragraphs)
+
+
+def test_english_abbreviations_do_not_end_a_sentence():
+    assert texts("U.S. officials met on Friday. Mr. Biden said the U.S. would respond.") == [
+        "U.S. officials met on Friday.",
+        "Mr. Biden said the U.S. would respond.",
+    ]
+
+
+def test_devanagari_danda_and_a_pipe_typed_for_it_end_sentences():
+    assert texts("पहला वाक्य है। दूसरा वाक्य है।") == ["पहला वाक्य है।", "दूसरा वाक्य है।"]
+    assert texts("लोगों ने जान गँवाई थी | इस दिन बम फटे थे |") == ["लोगों ने जान गँवाई थी |", "इस दिन बम फटे थे |"]
+
+
+def test_a_full_stop_without_space_splits_scripts_without_capitals():
+    assert texts("वे सभी ब्रिटिश नागरिक हैं.चार कथित हमलावर थे.") == ["वे सभी ब्रिटिश नागरिक हैं.", "चार कथित हमलावर थे."]
+    assert texts("وقع الاعتداء يوم الخميس.كما تم العثور على المتفجرات.") == [
+        "وقع الاعتداء يوم الخميس.",
+        "كما تم العثور على المتفجرات.",
+    ]
+
+
+def test_dotted_acronyms_in_scripts_without_capitals_stay_inside_the_sentence():
+    found = texts("सम्मेलन में सी.ओ.पी. और सी.एम.पी. की बैठकें हुईं. दूसरा वाक्य.")
+    assert found == ["सम्मेलन में सी.ओ.पी. और सी.एम.पी. की बैठकें हुईं.", "दूसरा वाक्य."]
+
+
+def test_arabic_question_mark_ends_a_sentence():
+    assert texts("هل انتهى الاجتماع؟ نعم انتهى.") == ["هل انتهى الاجتماع؟", "نعم انتهى."]
+
+
+PIECES = list("abc XYZ.?!|।؟\"'  \t\u00a0\n") + ["हैं", "الخميس", "U.S.", "סי.אם."]
+PARAGRAPH = st.lists(st.sampled_from(PIECES), max_size=40).map("".join)
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(PARAGRAPH, min_size=1, max_size=4))
+def test_offsets_hold_for_any_text(paragraphs):
+    assert_well_formed(article(*paragraphs))
+
+
+@pytest.mark.data
+def test_offsets_hold_on_every_tac_article(shared_data):
+    path = shared_data / "tac2011-multiling" / "mds_all_languages.jsonl"
+    with path.open(encoding="utf-8") as lines:
+        for line in lines:
+            for record in json.loads(line)["articles"]:
+                paragraphs = tuple(p for p in record["text"].split("\n\n") if p.strip())
+                assert_well_formed(Article(id="t", title="", paragraphs=paragraphs))

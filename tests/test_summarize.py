@@ -1,0 +1,335 @@
+"""Briefings: verbatim points, honest citations, no point twice, within budget, same every time."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import pytest
+from conftest import SEEDS
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from digest import sentences as splitter
+from digest.models import Article, Briefing, Event, Sentence
+from digest.summarize import Method, summarize
+from digest.summarize.candidates import is_bare_quote, is_candidate
+from digest.summarize.concepts import concept_weights, sentence_concepts
+from digest.summarize.near_duplicates import fingerprint, idf_weights, is_near_copy, neighbours
+from digest.summarize.select import Option, choose, greedy
+
+
+@dataclass(frozen=True)
+class Case:
+    event: Event
+    articles: dict[str, Article]
+    sentences: dict[str, tuple[Sentence, ...]]
+
+    @property
+    def language(self) -> str:
+        return next((a.language for a in self.articles.values()), "en")
+
+    def briefing(self, words: int = 250, **kwargs) -> Briefing:
+        return summarize(self.event, self.articles, self.sentences, words=words, **kwargs)
+
+
+def make_case(articles: list[Article], event_id: str = "e") -> Case:
+    ordered = sorted(articles, key=lambda a: (a.date is None, a.date or "", a.id))
+    return Case(
+        event=Event(id=event_id, article_ids=tuple(a.id for a in ordered)),
+        articles={a.id: a for a in ordered},
+        sentences={a.id: splitter.split(a) for a in ordered},
+    )
+
+
+def read_seeds() -> list[Article]:
+    """The seeds through the read and clean stages, or one line a paragraph if they are missing."""
+    try:
+        from digest import pipeline
+
+        return list(pipeline.load(SEEDS).articles)
+    except (ImportError, AttributeError):
+        found = []
+        for path in sorted(SEEDS.glob("*.txt")):
+            lines = [line.strip() for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+            found.append(Article(id=path.stem, title=lines[0], paragraphs=tuple(lines[1:])))
+        return found
+
+
+@pytest.fixture(scope="module")
+def seeds() -> Case:
+    return make_case(read_seeds(), "seeds")
+
+
+@pytest.fixture(scope="module")
+def tac(shared_data: Path) -> list[Case]:
+    """Two English and one Arabic cluster of TAC 2011: real multi-document events."""
+    cases = []
+    with (shared_data / "tac2011-multiling" / "mds_all_languages.jsonl").open(encoding="utf-8") as lines:
+        for line in lines:
+            record = json.loads(line)
+            if record["id"] not in ("M001.english", "M008.english", "M002.arabic"):
+                continue
+            language = "ar" if record["language"] == "arabic" else "en"
+            articles = [
+                Article(
+                    id=a["id"].lower().replace(".", "-"),
+                    title=a["title"],
+                    paragraphs=tuple(p for p in a["text"].split("\n\n") if p.strip()),
+                    date=a.get("date") or None,
+                    language=language,
+                )
+                for a in record["articles"]
+            ]
+            cases.append(make_case(articles, record["id"]))
+    return cases
+
+
+def flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+def sentence_at(case: Case, article_id: str, index: int) -> Sentence:
+    return case.sentences[article_id][index]
+
+
+def event_idf(case: Case) -> dict[str, float]:
+    return idf_weights(fingerprint(s.text, case.language) for found in case.sentences.values() for s in found)
+
+
+def near_copy(case: Case, idf: Mapping[str, float], a: str, b: str) -> bool:
+    """The summariser's own test, with word rarity taken over the whole event."""
+    return is_near_copy(fingerprint(a, case.language), fingerprint(b, case.language), idf)
+
+
+def assert_honest(case: Case, briefing: Briefing, words: int) -> None:
+    """Every invariant a briefing owes its reader."""
+    idf = event_idf(case)
+    assert sum(len(p.text.split()) for p in briefing.points) <= words
+    for point in briefing.points:
+        assert point.citations
+        ids = [c.article_id for c in point.citations]
+        assert len(ids) == len(set(ids)), "one citation per article"
+        assert set(ids) <= set(case.event.article_ids)
+        assert any(c.verbatim for c in point.citations)
+        for c in point.citations:
+            s = sentence_at(case, c.article_id, c.sentence_index)
+            assert (s.start, s.end) == (c.start, c.end)
+            assert case.articles[c.article_id].text[c.start : c.end] == s.text
+            assert c.verbatim == (flat(s.text) == flat(point.text))
+            assert c.verbatim or near_copy(case, idf, s.text, point.text)
+        verbatim = [c for c in point.citations if c.verbatim]
+        assert any(sentence_at(case, c.article_id, c.sentence_index).text == point.text for c in verbatim)
+    for x, a in enumerate(briefing.points):
+        for b in briefing.points[x + 1 :]:
+            assert not near_copy(case, idf, a.text, b.text), "a point is made twice"
+
+
+# --------------------------------------------------------------------------------------------
+# The seeds: one event of five articles
+# --------------------------------------------------------------------------------------------
+
+QUOTE_MARK = ("emphasize", "cannot", "invade")  # words of Biden's quote that four seeds carry
+
+
+def quote_sentences(case: Case) -> dict[str, Sentence]:
+    """Per article, the sentence carrying the quote's key words (in 003 the quote spans two)."""
+    found = {}
+    for article_id, sentences in case.sentences.items():
+        for s in sentences:
+            low = s.text.lower()
+            if all(w in low for w in QUOTE_MARK):
+                found.setdefault(article_id, s)
+    return found
+
+
+def test_seed_briefing_is_honest_and_complete(seeds):
+    briefing = seeds.briefing()
+    assert_honest(seeds, briefing, 250)
+    assert len(briefing.points) >= 5
+    assert briefing.title and briefing.article_ids == seeds.event.article_ids
+    dates = sorted(a.date for a in seeds.articles.values() if a.date)
+    assert (briefing.date_start, briefing.date_end) == ((dates[0], dates[-1]) if dates else (None, None))
+    assert briefing.tags == tuple(sorted({t for a in seeds.articles.values() for t in a.tags}))
+
+
+def test_the_four_copies_of_the_quote_are_found_to_be_one_sentence(seeds):
+    copies = quote_sentences(seeds)
+    assert len(copies) == 4, copies
+    texts = [s.text for s in copies.values()]
+    links = neighbours(texts, "en")
+    for i, found in enumerate(links):
+        assert set(found) == set(range(len(texts))) - {i}
+
+
+def test_the_quote_is_one_point_citing_every_article_that_carries_it(seeds):
+    carriers = set(quote_sentences(seeds))
+    for words in (250, 400, 1000):
+        briefing = seeds.briefing(words)
+        quoting = [p for p in briefing.points if all(w in p.text.lower() for w in QUOTE_MARK)]
+        assert len(quoting) <= 1
+        if quoting:
+            assert set(quoting[0].sources) == carriers
+    assert any(all(w in p.text.lower() for w in QUOTE_MARK) for p in seeds.briefing(1000).points)
+
+
+def test_budget_is_never_exceeded(seeds):
+    for words in (0, 5, 20, 60, 100, 250, 600):
+        assert_honest(seeds, seeds.briefing(words), words)
+
+
+def test_same_input_same_briefing(seeds):
+    assert seeds.briefing() == seeds.briefing()
+    shuffled = Case(
+        event=seeds.event,
+        articles=dict(reversed(list(seeds.articles.items()))),
+        sentences=dict(reversed(list(seeds.sentences.items()))),
+    )
+    assert shuffled.briefing() == seeds.briefing()
+
+
+def test_points_read_in_the_order_the_articles_first_tell_them(seeds):
+    rank = {article_id: k for k, article_id in enumerate(seeds.event.article_ids)}
+    briefing = seeds.briefing(600)
+    first_told = [min((rank[c.article_id], c.sentence_index) for c in p.citations) for p in briefing.points]
+    assert first_told == sorted(first_told)
+
+
+def test_an_event_of_one_article_and_an_empty_event(seeds):
+    only = seeds.event.article_ids[0]
+    single = Case(Event("one", (only,)), {only: seeds.articles[only]}, {only: seeds.sentences[only]})
+    briefing = single.briefing(100)
+    assert briefing.points and all(p.sources == (only,) for p in briefing.points)
+    assert_honest(single, briefing, 100)
+    empty = Case(Event("none", ()), {}, {}).briefing()
+    assert empty.points == () and empty.title
+
+
+def test_title_falls_back_to_the_first_point_when_no_article_has_one(seeds):
+    untitled = {k: replace(a, title="") for k, a in seeds.articles.items()}
+    briefing = Case(seeds.event, untitled, seeds.sentences).briefing()
+    assert briefing.title.rstrip("…") in briefing.points[0].text
+
+
+# --------------------------------------------------------------------------------------------
+# TAC 2011: real clusters of ten articles, English and Arabic
+# --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.data
+def test_tac_briefings_are_honest(tac):
+    for case in tac:
+        for words in (100, 250):
+            assert_honest(case, case.briefing(words), words)
+
+
+@pytest.mark.data
+def test_tac_briefing_covers_several_articles_and_is_deterministic(tac):
+    for case in tac:
+        briefing = case.briefing()
+        assert len({p.citations[0].article_id for p in briefing.points}) >= 4
+        assert briefing == case.briefing()
+
+
+@pytest.mark.data
+def test_prefix_filtering_finds_exactly_the_pairs_of_an_all_pairs_comparison(tac):
+    case = tac[0]
+    texts = [s.text for found in case.sentences.values() for s in found]
+    prints = [fingerprint(t, "en") for t in texts]
+    idf = idf_weights(prints)
+    brute = [
+        {j for j in range(len(texts)) if j != i and is_near_copy(prints[i], prints[j], idf)}
+        for i in range(len(texts))
+    ]
+    assert [set(found) for found in neighbours(texts, "en")] == brute
+
+
+# --------------------------------------------------------------------------------------------
+# The parts
+# --------------------------------------------------------------------------------------------
+
+
+def links_between(a: str, b: str) -> bool:
+    return bool(neighbours([a, b], "en")[0])
+
+
+def test_rewritten_copies_match_and_different_sentences_on_one_topic_do_not():
+    assert links_between(
+        "Stoltenberg said that NATO was \"united\" and \"prepared for dialogue\" on Friday.",
+        "Stoltenberg said NATO “united” and “ready for dialogue” on Friday.",
+    )
+    assert not links_between(
+        "Alexander Vinokourov of Kazakhstan has won stage 13 of the 2007 Tour de France.",
+        "Alexander Vinokourov of Kazakhstan has won stage 15 of the 2007 Tour de France.",
+    )
+    assert not links_between(
+        "Ukraine has attempted to join NATO for years, officials in Kyiv said.",
+        "Ukraine wanted to join NATO, but was told that it was far from ready to be accepted.",
+    )
+
+
+def test_candidates_skip_questions_clutter_fragments_and_bare_quotes():
+    assert is_candidate("The ministers met in Geneva on Monday to discuss the crisis.")
+    assert not is_candidate("Will the ministers meet in Geneva on Monday?")
+    assert not is_candidate("Read the full statement at https://example.org/statement today.")
+    assert not is_candidate("Look forward to talking again with @POTUS this Sunday about peace.")
+    assert not is_candidate("Too short to say much.")
+    assert not is_candidate("and then the ministers met in Geneva on Monday.")
+    assert is_bare_quote("“We made it clear that they cannot go any further,” ")
+    assert not is_candidate("“We made it clear that they cannot go any further.”")
+    assert is_candidate("“We made it clear that they cannot go further,” the minister said.")
+
+
+def test_concepts_skip_stop_word_pairs_and_count_articles():
+    concepts = sentence_concepts("The talks of the ministers ended", "en")
+    assert ("of", "the") not in concepts and ("talk", "of") in concepts
+    a, b, c = frozenset({("x", "y"), ("p", "q")}), frozenset({("x", "y")}), frozenset({("r", "s")})
+    weights = concept_weights([[a], [b], [c]], ledes=[frozenset(), frozenset(), frozenset()])
+    assert weights.get(("x", "y")) == 2.0  # too few concepts survive: every concept kept
+    many = [frozenset({(str(k), "z") for k in range(12)})] * 2
+    weights = concept_weights([[many[0]], [many[1], c]], ledes=[frozenset(), c], lede_boost=1.0)
+    assert weights[("0", "z")] == 2.0 and weights[("r", "s")] == 2.0 and ("p", "q") not in weights
+
+
+def test_selection_finds_the_best_set_where_greedy_does_not():
+    options = [
+        Option(words=7, concepts=frozenset({"a"})),  # best weight per word, but blocks the rest
+        Option(words=6, concepts=frozenset({"b"})),
+        Option(words=6, concepts=frozenset({"c"})),
+    ]
+    weights = {"a": 8.0, "b": 6.0, "c": 6.0}
+    assert greedy(options, weights, budget=12) == [0]
+    assert choose(options, weights, budget=12) == [1, 2]
+    assert choose(options, weights, budget=5) == []
+
+
+def test_selection_never_takes_both_sides_of_a_conflict():
+    options = [
+        Option(words=5, concepts=frozenset({"a"})),
+        Option(words=5, concepts=frozenset({"b"})),
+        Option(words=5, concepts=frozenset({"c"})),
+    ]
+    weights = {"a": 3.0, "b": 2.0, "c": 1.0}
+    assert choose(options, weights, budget=100) == [0, 1, 2]
+    assert choose(options, weights, budget=100, conflicts=[(0, 1)]) == [0, 2]
+    assert greedy(options, weights, budget=100, conflicts=[(0, 1)]) == [0, 2]
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(st.tuples(st.integers(1, 30), st.sets(st.integers(0, 12), max_size=5)), max_size=12),
+    st.integers(0, 80),
+)
+def test_selection_never_exceeds_the_budget(raw, budget):
+    options = [Option(words=w, concepts=frozenset(c)) for w, c in raw]
+    weights: Mapping[int, float] = {k: 1.0 + k % 3 for k in range(13)}
+    chosen = choose(options, weights, budget)
+    assert sum(options[i].words for i in chosen) <= budget
+    assert chosen == sorted(set(chosen))
+
+
+def test_method_variants_keep_the_briefing_honest(seeds):
+    for method in (Method(lede_boost=0.0), Method(copy_bonus=0.0), Method(position_prior=0.0)):
+        assert_honest(seeds, seeds.briefing(method=method), 250)
