@@ -44,11 +44,16 @@ from pathlib import Path
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))  # `bench` is a folder of scripts, not an installed package
+# `bench` is a folder of scripts, not an installed package. Appended, not prepended: in the child
+# processes `digest` must come from the code snapshot on PYTHONPATH, not from the live checkout.
+sys.path.append(str(ROOT))
 
 from bench.corpus import add_article, load_sources, make_corpus  # noqa: E402
 
 PROJECT_FILES = ("mkdocs.yml", "templates", "docs", "overrides", "hooks")  # copied when present
+# Each size runs on a copy of the `digest` package taken at its start, so that edits to the
+# checkout during a long run cannot mix two versions of the code (or of its cache key).
+CODE = "code"
 STAGES = ("load", "split_all", "events.group", "summarize_events", "pages.render", "publish.write_tree")
 MB = 1024 * 1024
 
@@ -77,9 +82,9 @@ class Step:
         return text + (f"; {extra}" if extra else "")
 
 
-def run_child(command: list[str], cwd: Path, log: Path, timeout: float) -> tuple[Step, str]:
-    """Run `command`, returning its wall time, peak memory and standard output."""
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
+def run_child(command: list[str], cwd: Path, log: Path, timeout: float, code: Path) -> tuple[Step, str]:
+    """Run `command` with the `digest` package found in `code`; return its wall time, peak memory and output."""
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONPATH": os.pathsep.join(filter(None, [str(code), os.environ.get("PYTHONPATH")]))}
     log.parent.mkdir(parents=True, exist_ok=True)
     with open(log.with_suffix(".out"), "wb") as out, open(log.with_suffix(".err"), "wb") as err:
         start = time.perf_counter()
@@ -186,7 +191,8 @@ def stage_child(seeds: Path, out: Path, templates: Path, in_process: bool = Fals
     overrides = [templates] if templates.is_dir() else []
     rendered = stage("pages.render", lambda: dict(pages.render(result, overrides)))
     stage("publish.write_tree", lambda: publish.write_tree(rendered, out))
-    print(json.dumps({"articles": len(corpus.articles), "events": len(evts), "pages": len(rendered)}), flush=True)
+    counts = {"articles": len(corpus.articles), "events": len(evts), "pages": len(rendered), "code": pipeline.__file__}
+    print(json.dumps(counts), flush=True)
 
 
 def run_stages(work: Path, timeout: float, profile: Path | None = None) -> dict[str, Step]:
@@ -196,7 +202,7 @@ def run_stages(work: Path, timeout: float, profile: Path | None = None) -> dict[
         command[1:1] = ["-m", "cProfile", "-o", str(profile)]
         command.append("--in-process")
     shutil.rmtree(work / "stage-docs", ignore_errors=True)
-    whole, stdout = run_child(command, work, work / "logs" / ("stages-profiled" if profile else "stages"), timeout)
+    whole, stdout = run_child(command, work, work / "logs" / ("stages-profiled" if profile else "stages"), timeout, work / CODE)
     steps: dict[str, Step] = {}
     for line in stdout.splitlines():
         row = json.loads(line)
@@ -242,7 +248,7 @@ def digest_build(work: Path, name: str, timeout: float) -> Step:
     command = [sys.executable, "-m", "digest.cli", "build", "--seeds", "seeds", "--out", "docs",
                "--templates", "templates", "--cache", ".digest-cache"]  # fmt: skip
     before = snapshot(work / "docs")
-    step, _ = run_child(command, work, work / "logs" / name, timeout)
+    step, _ = run_child(command, work, work / "logs" / name, timeout, work / CODE)
     step.notes = compare(before, snapshot(work / "docs"))
     summary = [line for line in (work / "logs" / f"{name}.err").read_text(errors="replace").splitlines() if "pages:" in line]
     if summary:
@@ -340,9 +346,9 @@ def _plugin_name(entry) -> str:
     return entry if isinstance(entry, str) else next(iter(entry), "")
 
 
-def mkdocs_build(config: Path, site: Path, log: Path, timeout: float) -> Step:
+def mkdocs_build(config: Path, site: Path, log: Path, timeout: float, code: Path) -> Step:
     command = [sys.executable, "-m", "mkdocs", "build", "-f", str(config), "-d", str(site)]
-    step, _ = run_child(command, config.parent, log, timeout)
+    step, _ = run_child(command, config.parent, log, timeout, code)
     index = site / "search" / "search_index.json"
     if step.error is None and index.is_file():
         start = time.perf_counter()
@@ -354,7 +360,8 @@ def mkdocs_build(config: Path, site: Path, log: Path, timeout: float) -> Step:
 # ---------------------------------------------------------------------------- one size, all steps
 
 
-def measure(n: int, work: Path, args: argparse.Namespace) -> dict[str, Step]:
+def copy_project(work: Path) -> None:
+    """The files a build needs (mkdocs.yml, templates/, docs/, ...) and a snapshot of the code."""
     for name in PROJECT_FILES:
         source = ROOT / name
         if source.is_dir():
@@ -362,48 +369,64 @@ def measure(n: int, work: Path, args: argparse.Namespace) -> dict[str, Step]:
         elif source.is_file():
             shutil.copy2(source, work / name)
     (work / "docs").mkdir(exist_ok=True)
-    results: dict[str, Step] = {}
+    shutil.copytree(ROOT / "digest", work / CODE / "digest", ignore=shutil.ignore_patterns("__pycache__"))
 
+
+def measure(n: int, work: Path, args: argparse.Namespace) -> dict[str, Step]:
+    copy_project(work)
     start = time.perf_counter()
     stats = make_corpus(work / "seeds", n, seed=args.seed)
-    results["corpus"] = Step(seconds=time.perf_counter() - start, notes=stats)
+    results = {"corpus": Step(seconds=time.perf_counter() - start, notes=stats)}
     print(f"N={n}: corpus {stats['files']} files, {stats['bytes'] / MB:.0f} MB, {stats['events']} gold events", file=sys.stderr)
 
     results.update(run_stages(work, args.timeout))
     results["stages total"] = _total(results[name] for name in STAGES)
     _say(n, "stages", results["stages total"])
+    results.update(measure_builds(n, work, args))
+    if args.skip_mkdocs or n > args.mkdocs_max:
+        reason = "skipped (--skip-mkdocs)" if args.skip_mkdocs else f"skipped (N > --mkdocs-max {args.mkdocs_max})"
+        results.update({key: Step(notes={"skipped": reason}) for key in MKDOCS_STEPS})
+    elif not (work / "mkdocs.yml").is_file():
+        results.update({key: Step(error="no mkdocs.yml in the project") for key in MKDOCS_STEPS})
+    else:
+        results.update(measure_mkdocs(n, work, args))
+    return results
+
+
+def measure_builds(n: int, work: Path, args: argparse.Namespace) -> dict[str, Step]:
+    """`digest build` cold, again unchanged, then after one new article."""
     shutil.rmtree(work / ".digest-cache", ignore_errors=True)
-    results["build cold"] = digest_build(work, "build-cold", args.timeout)
+    results = {"build cold": digest_build(work, "build-cold", args.timeout)}
     _say(n, "cold build", results["build cold"])
     results["build warm"] = digest_build(work, "build-warm", args.timeout)
+    _say(n, "unchanged build", results["build warm"])
     added = add_article(work / "seeds", seed=args.seed + n)
     results["build +1"] = digest_build(work, "build-add", args.timeout)
     results["build +1"].notes["new article"] = added.relative_to(work / "seeds").as_posix()
-    _say(n, "incremental build", results["build +1"])
+    _say(n, "build after one new article", results["build +1"])
+    return results
 
-    if args.skip_mkdocs or n > args.mkdocs_max:
-        reason = "skipped (--skip-mkdocs)" if args.skip_mkdocs else f"skipped (N > --mkdocs-max {args.mkdocs_max})"
-        for key in ("mkdocs site", "mkdocs no digest", "mkdocs reference"):
-            results[key] = Step(notes={"skipped": reason})
-        return results
-    if not (work / "mkdocs.yml").is_file():
-        for key in ("mkdocs site", "mkdocs no digest", "mkdocs reference"):
-            results[key] = Step(error="no mkdocs.yml in the project")
-        return results
-    results["mkdocs site"] = mkdocs_build(work / "mkdocs.yml", work / "site", work / "logs" / "mkdocs-site", args.timeout)
+
+MKDOCS_STEPS = ("mkdocs site", "mkdocs no digest", "mkdocs reference")
+
+
+def measure_mkdocs(n: int, work: Path, args: argparse.Namespace) -> dict[str, Step]:
+    """`mkdocs build` of the site, of its pages without the digest plugin, and of the reference."""
+    logs, code = work / "logs", work / CODE
+    results = {"mkdocs site": mkdocs_build(work / "mkdocs.yml", work / "site", logs / "mkdocs-site", args.timeout, code)}
     _say(n, "mkdocs build", results["mkdocs site"])
-    try:
+    try:  # a config these copies cannot mirror must not end the run
         config = without_digest_plugin(work)
-        results["mkdocs no digest"] = mkdocs_build(config, work / "site-no-digest", work / "logs" / "mkdocs-no-digest", args.timeout)
+        results["mkdocs no digest"] = mkdocs_build(config, work / "site-no-digest", logs / "mkdocs-no-digest", args.timeout, code)
     except Exception as error:
         results["mkdocs no digest"] = Step(error=f"{type(error).__name__}: {error}"[:160])
     _say(n, "mkdocs build without the digest plugin", results["mkdocs no digest"])
     try:
-        pages = make_reference(work, work / "reference")
         reference = work / "reference"
-        results["mkdocs reference"] = mkdocs_build(reference / "mkdocs.yml", reference / "site", work / "logs" / "mkdocs-reference", args.timeout)
+        pages = make_reference(work, reference)
+        results["mkdocs reference"] = mkdocs_build(reference / "mkdocs.yml", reference / "site", logs / "mkdocs-reference", args.timeout, code)
         results["mkdocs reference"].notes["pages"] = pages
-    except Exception as error:  # a config the reference cannot mirror must not end the run
+    except Exception as error:
         results["mkdocs reference"] = Step(error=f"{type(error).__name__}: {error}"[:160])
     _say(n, "reference mkdocs build", results["mkdocs reference"])
     return results

@@ -28,13 +28,23 @@ _EXTRA_END = regex.compile(
 _ACRONYM_END = regex.compile(r"(?:^|\s)(?:[\p{Arabic}\p{Hebrew}\p{Devanagari}]{1,2}\.){2,}$")
 
 
+# A blank line ends a sentence even inside one paragraph (input that skipped cleaning).
+_BLANK_LINE = regex.compile(r"\n[^\S\n]*\n")
+
+
 def _punkt_spans(paragraph: str) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
-    for start, end in nupunkt.sent_spans(paragraph):
-        if spans and _ACRONYM_END.search(paragraph[spans[-1][0] : spans[-1][1]].rstrip()):
-            spans[-1] = (spans[-1][0], end)
-        else:
-            spans.append((start, end))
+    block_start = 0
+    for block_end in [m.start() for m in _BLANK_LINE.finditer(paragraph)] + [len(paragraph)]:
+        block = paragraph[block_start:block_end]
+        for start, end in nupunkt.sent_spans(block):
+            start, end = block_start + start, block_start + end
+            previous = spans[-1] if spans and spans[-1][0] >= block_start else None
+            if previous and _ACRONYM_END.search(paragraph[previous[0] : previous[1]].rstrip()):
+                spans[-1] = (spans[-1][0], end)
+            else:
+                spans.append((start, end))
+        block_start = block_end
     return spans
 
 

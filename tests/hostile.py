@@ -33,7 +33,7 @@ SHARED_DATA = Path(os.environ.get("DIGEST_SHARED_DATA", ROOT.parent / "shared" /
 USED, DEGRADED, SKIPPED = "used", "degraded", "skipped"
 BIG_FILE_BYTES = 50 * 2**20
 LONG_LINE_BYTES = 2**20
-# Written by the YAML payload if a loader ever executed it (relative to the corpus folder's parent).
+# Written next to the corpus folder by the YAML payload if a loader ever executed it.
 YAML_MARKER = "yaml-payload-was-executed"
 
 # Plain prose that any reader should keep: several sentences, a clear headline-free body.
@@ -123,9 +123,8 @@ def make_hostile_corpus(dest: Path, big: bool = True) -> dict[str, str]:
 
     # Front matter: malformed, hostile, of the wrong types.
     put("malformed-front-matter.md", "---\ntitle: [unclosed\ndate: : :\n---\n\n" + PROSE + "\n", DEGRADED)
-    put("yaml-python-tag.md",
-        "---\ntitle: !!python/object/apply:os.system [\"touch ../" + YAML_MARKER + "\"]\n"
-        "date: !!python/object/apply:os.system [\"touch ../" + YAML_MARKER + "\"]\n---\n\n" + PROSE + "\n", DEGRADED)
+    payload = f'!!python/object/apply:os.system ["touch {dest.parent / YAML_MARKER}"]'
+    put("yaml-python-tag.md", f"---\ntitle: {payload}\ndate: {payload}\n---\n\n{PROSE}\n", DEGRADED)
     put("yaml-billion-laughs.md", billion_laughs() + "\n" + PROSE + "\n", DEGRADED)
     put("wrong-types.md", "---\ndate: yesterday\ntags: 5\ntitle: [1, 2]\n---\n\n" + PROSE + "\n", DEGRADED)
 
@@ -142,7 +141,7 @@ def make_hostile_corpus(dest: Path, big: bool = True) -> dict[str, str]:
     put("slug-empty.md", front_matter(title="!!!") + PROSE + "\n", USED)
     put("slug-dots.md", front_matter(title="..") + PROSE + "\n", USED)
     put("slug-etc-passwd.md", front_matter(title="/etc/passwd") + PROSE + "\n", USED)
-    put("slug-traversal.md", front_matter(title="../../../../tmp/evil") + PROSE + "\n", USED)
+    put("slug-traversal.md", front_matter(title="../../../../evil-outside") + PROSE + "\n", USED)
 
     # Two files whose names give one article id: the second is renamed, with a notice.
     put("same-id.md", front_matter(title="Budget row") + PROSE + "\n", USED)

@@ -144,6 +144,16 @@ def test_a_higher_threshold_never_gives_fewer_events(seeds):
     assert counts[-1] == len(articles)  # nothing reaches a cosine of 1 after decay but copies
 
 
+def test_oversized_components_are_cut_before_linkage(seeds, monkeypatch):
+    from digest.events import linkage
+
+    articles = [*seeds, QUAKE, MATCH]
+    monkeypatch.setattr(linkage, "MAX_COMPONENT", 2)
+    found = events.group(articles)
+    _assert_partition(found, articles)
+    assert max(len(e.article_ids) for e in found) <= 2
+
+
 # --------------------------------------------------------------------------- ids
 
 
@@ -205,6 +215,19 @@ def test_two_lookalike_real_events_stay_apart(ecb):
         size = Counter(gold[a.id] for a in topic)[cluster]
         biggest = max(sum(gold[aid] == cluster for aid in e.article_ids) for e in found)
         assert biggest >= 0.8 * size
+
+
+@pytest.mark.data
+def test_real_events_keep_their_ids_when_another_topic_arrives(ecb):
+    articles, gold = ecb
+    boxing = [a for a in articles if gold[a.id].startswith("7_")]
+    oscars = [a for a in articles if gold[a.id].startswith("2_")]
+    before = events.group(boxing)
+    after = events.group([*oscars, *boxing])
+    assert set(before) <= set(after)  # same ids, same members
+    shuffled = [*boxing, *oscars]
+    random.Random(3).shuffle(shuffled)
+    assert events.group(shuffled) == after
 
 
 @pytest.mark.data

@@ -73,6 +73,11 @@ def test_dotted_acronyms_in_scripts_without_capitals_stay_inside_the_sentence():
     assert found == ["सम्मेलन में सी.ओ.पी. और सी.एम.पी. की बैठकें हुईं.", "दूसरा वाक्य."]
 
 
+def test_a_blank_line_inside_a_paragraph_ends_the_sentence():
+    assert texts("Officials met\n\nin Geneva on Monday.") == ["Officials met", "in Geneva on Monday."]
+    assert texts("सी.ओ.पी.\n \nदूसरा वाक्य.") == ["सी.ओ.पी.", "दूसरा वाक्य."]
+
+
 def test_arabic_question_mark_ends_a_sentence():
     assert texts("هل انتهى الاجتماع؟ نعم انتهى.") == ["هل انتهى الاجتماع؟", "نعم انتهى."]
 

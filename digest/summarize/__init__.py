@@ -64,12 +64,7 @@ def summarize(
     weights = concept_weights(*_by_article(members, pool, concepts, depth), lede_boost=method.lede_boost)
     shown = _collapse(pool, near, rank)
     options = [
-        Option(
-            words=count_words(pool[i].text),
-            concepts=concepts[i],
-            bonus=method.position_prior / 2 ** min(depth[j] for j in [i, *near[i]])
-            + method.copy_bonus * (len({pool[j].article_id for j in [i, *near[i]]}) - 1),
-        )
+        Option(words=count_words(pool[i].text), concepts=concepts[i], bonus=_bonus(i, pool, near, depth, method))
         for i in shown
     ]
     chosen = [shown[k] for k in choose(options, weights, words, _conflicts(shown, near))]
@@ -135,6 +130,14 @@ def _collapse(pool: Sequence[Sentence], near: Links, rank: Mapping[str, int]) ->
             covered.add(i)
             covered.update(near[i])
     return sorted(kept)
+
+
+def _bonus(i: int, pool: Sequence[Sentence], near: Links, depth: Sequence[int], method: Method) -> float:
+    """Preference beyond concepts: told early in an article, carried by several articles."""
+    copies = [i, *near[i]]
+    earliest = min(depth[j] for j in copies)
+    carriers = len({pool[j].article_id for j in copies})
+    return method.position_prior * 0.5**earliest + method.copy_bonus * (carriers - 1)
 
 
 def _conflicts(shown: Sequence[int], near: Links) -> list[tuple[int, int]]:

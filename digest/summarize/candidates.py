@@ -1,8 +1,9 @@
 """Which sentences may become summary points, and which copy of a point reads best.
 
 A point is shown alone, out of its article, so it has to stand on its own: long enough
-to say something, a statement rather than a question, not a quotation whose speaker is
-in another sentence, and no leftover web clutter (links, @handles, bullets of symbols).
+to say something, a statement that ends like one (not a question, not a heading or a
+caption without a full stop), not a quotation whose speaker is in another sentence, and
+no leftover web clutter (links, @handles, bullets of symbols).
 """
 
 from __future__ import annotations

@@ -6,8 +6,8 @@ translation's word choice. They still share most of their *rare* words, while tw
 different sentences about the same topic share the event's common words (the names,
 the place) but not the rare ones. So two sentences match when the lighter one is
 mostly contained in the other, each word weighted by its rarity among the sentences
-compared (IDF), and they share enough words, and no number of the lighter one is
-missing from the other ("stage 13" is not "stage 15").
+compared (IDF), and they share enough words, some of them in the same order, and no
+number of the lighter one is missing from the other ("stage 13" is not "stage 15").
 
 Candidate pairs come from an inverted index probed with each sentence's rarest words
 (prefix filtering), so an event with thousands of sentences is not compared all-pairs,
@@ -32,19 +32,30 @@ MIN_SHARED = 6
 # sentences compared on their own still weigh words like a real event would.
 MIN_COLLECTION = 100
 
+# Share of the lighter sentence's adjacent word pairs the other must repeat: a copy keeps
+# much of its word order, a long sentence that merely uses the same words does not.
+MIN_PAIRS = 0.3
+
 # Editorial insertions ("he [Putin] cannot") are not the source's words.
 _BRACKETED = re.compile(r"\[[^\]]*\]")
+_NUMBER = re.compile(r"\d+(?:[.,:]\d+)*")
 
 
 @dataclass(frozen=True)
 class Fingerprint:
     words: frozenset[str]  # stemmed, case-folded
-    numbers: frozenset[str]
+    pairs: frozenset[tuple[str, str]]  # adjacent words: the order a copy keeps
+    numbers: frozenset[str]  # as written, decimals whole: "6.6", "100,000"
 
 
 def fingerprint(text: str, language: str | None) -> Fingerprint:
-    found = frozenset(stems(_BRACKETED.sub(" ", text), language))
-    return Fingerprint(words=found, numbers=frozenset(w for w in found if w[:1].isdigit()))
+    own = _BRACKETED.sub(" ", text)
+    sequence = stems(own, language)
+    return Fingerprint(
+        words=frozenset(sequence),
+        pairs=frozenset(zip(sequence, sequence[1:])),
+        numbers=frozenset(_NUMBER.findall(own)),
+    )
 
 
 def idf_weights(prints: Iterable[Fingerprint]) -> dict[str, float]:
@@ -82,6 +93,8 @@ def near_copy_score(a: Fingerprint, b: Fingerprint, idf: Mapping[str, float]) ->
         return None
     shorter, longer = (a, b) if len(a.words) <= len(b.words) else (b, a)
     if not shorter.numbers <= longer.numbers:
+        return None
+    if len(shorter.pairs & longer.pairs) < MIN_PAIRS * len(shorter.pairs):
         return None
     score = similarity(a, b, idf)
     return score if score >= THRESHOLD else None
