@@ -171,10 +171,10 @@ def stage_child(seeds: Path, out: Path, templates: Path, in_process: bool = Fals
         try:
             value = work()
         except Exception as error:  # report and stop: later stages need this one's output
-            print(json.dumps({"stage": name, "error": f"{type(error).__name__}: {error}"[:160]}), flush=True)
+            _emit({"stage": name, "error": f"{type(error).__name__}: {error}"[:160]})
             raise SystemExit(0)
         row = {"stage": name, "seconds": time.perf_counter() - start, "cpu": cpu() - start_cpu, "peak_mb": peak_mb()}
-        print(json.dumps(row), flush=True)
+        _emit(row)
         return value
 
     settings = pipeline.Settings()
@@ -192,7 +192,15 @@ def stage_child(seeds: Path, out: Path, templates: Path, in_process: bool = Fals
     rendered = stage("pages.render", lambda: dict(pages.render(result, overrides)))
     stage("publish.write_tree", lambda: publish.write_tree(rendered, out))
     counts = {"articles": len(corpus.articles), "events": len(evts), "pages": len(rendered), "code": pipeline.__file__}
-    print(json.dumps(counts), flush=True)
+    _emit(counts)
+
+
+# Libraries print to standard output too (HiGHS does), so the child's own lines carry a mark.
+_MARK = "scale-bench: "
+
+
+def _emit(row: dict) -> None:
+    print(_MARK + json.dumps(row), flush=True)
 
 
 def run_stages(work: Path, timeout: float, profile: Path | None = None) -> dict[str, Step]:
@@ -205,7 +213,9 @@ def run_stages(work: Path, timeout: float, profile: Path | None = None) -> dict[
     whole, stdout = run_child(command, work, work / "logs" / ("stages-profiled" if profile else "stages"), timeout, work / CODE)
     steps: dict[str, Step] = {}
     for line in stdout.splitlines():
-        row = json.loads(line)
+        if not line.startswith(_MARK):
+            continue
+        row = json.loads(line[len(_MARK) :])
         if "stage" in row:
             steps[row["stage"]] = Step(seconds=row.get("seconds"), peak_mb=row.get("peak_mb"), cpu=row.get("cpu"), error=row.get("error"))
         else:
@@ -244,12 +254,26 @@ def compare(before: dict, after: dict) -> dict:
     }
 
 
+def _list_changes(before: dict, after: dict, path: Path) -> None:
+    """Which pages a build added (+), removed (-), changed (~) or rewrote unchanged (=), for a look with --keep."""
+    lines = [f"+ {p}" for p in sorted(after.keys() - before.keys())]
+    lines += [f"- {p}" for p in sorted(before.keys() - after.keys())]
+    for p in sorted(before.keys() & after.keys()):
+        if before[p][2] != after[p][2]:
+            lines.append(f"~ {p}")
+        elif before[p][1] != after[p][1]:
+            lines.append(f"= {p}")
+    path.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
+
+
 def digest_build(work: Path, name: str, timeout: float) -> Step:
     command = [sys.executable, "-m", "digest.cli", "build", "--seeds", "seeds", "--out", "docs",
                "--templates", "templates", "--cache", ".digest-cache"]  # fmt: skip
     before = snapshot(work / "docs")
     step, _ = run_child(command, work, work / "logs" / name, timeout, work / CODE)
-    step.notes = compare(before, snapshot(work / "docs"))
+    after = snapshot(work / "docs")
+    step.notes = compare(before, after)
+    _list_changes(before, after, work / "logs" / f"{name}.changes")
     summary = [line for line in (work / "logs" / f"{name}.err").read_text(errors="replace").splitlines() if "pages:" in line]
     if summary:
         step.notes["digest says"] = summary[-1].split("pages:")[1].split("->")[0].strip()
@@ -611,7 +635,10 @@ def main(argv: list[str] | None = None) -> int:
             work.mkdir(parents=True)
             runs[n] = measure(n, work, args)
             if args.profile:
-                profile_stages(n, work, args)
+                try:
+                    profile_stages(n, work, args)
+                except Exception as error:  # the profile is an extra: the measurements still count
+                    print(f"N={n}: profile failed: {error}", file=sys.stderr)
             if not args.keep:
                 shutil.rmtree(work, ignore_errors=True)
     finally:

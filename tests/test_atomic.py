@@ -114,7 +114,9 @@ def _start(seeds: Path, out: Path, slow_disk: Path) -> subprocess.Popen:
     )
 
 
-def _kill_at(child: subprocess.Popen, staging: Path, during_write: bool, delay: float) -> None:
+def _kill_at(child: subprocess.Popen, out: Path, during_write: bool, delay: float) -> None:
+    """SIGKILL `child` `delay` seconds after its start, or after it began its staging tree."""
+    staging = out.with_name(f"{out.name}.digest-new-{child.pid}")  # publish.staging_dir, in the child
     if during_write:
         while child.poll() is None and not staging.exists():
             time.sleep(0.002)
@@ -142,7 +144,7 @@ def test_a_killed_build_leaves_the_previous_or_the_new_output(versions):
     for during_write in plan:
         target = "b" if current == "a" else "a"
         child = _start(versions[f"seeds-{target}"], out, slow_disk)
-        _kill_at(child, publish.staging_dir(out), during_write, rng.uniform(0.0, 0.6 if during_write else 2.5))
+        _kill_at(child, out, during_write, rng.uniform(0.0, 0.6 if during_write else 2.5))
         found = tree(out)
         assert found in (expected[current], expected[target]), _mixed(found, expected[current], expected[target])
         current = current if found == expected[current] else target
