@@ -479,10 +479,11 @@ def make_corpus(out: Path, n: int, seed: int = 0, data: Path = DATA, labels: Pat
 
 
 def add_article(out: Path, seed: int, data: Path = DATA) -> Path:
-    """Write one more `.txt` article below `out`, a new event of its own, and return its path.
+    """Write one more `.txt` article below `out`, newer than any `make_corpus` writes; return its path.
 
-    It is a source article disguised by a generation far beyond any `make_corpus` makes, so it
-    matches no existing event; different seeds give different articles and file names.
+    It is a source article disguised by a generation far beyond any `make_corpus` makes, as the
+    next day's news: it may start an event of its own or, being the same story underneath, join
+    the event of its source. Different seeds give different articles and file names.
     """
     sources = load_sources(data)
     rng = random.Random(f"add:{seed}")
@@ -494,7 +495,7 @@ def add_article(out: Path, seed: int, data: Path = DATA) -> Path:
     piece = Piece(
         title=title,
         paragraphs=tuple(generation.apply(p, source.language) for p in doc.paragraphs),
-        day=YEAR_START + timedelta(days=rng.randrange(EVENT_DAYS)),
+        day=YEAR_START + timedelta(days=EVENT_DAYS + 5 + rng.randrange(3)),  # after every corpus date
         outlet=rng.choice(OUTLETS),
         language=source.language,
         slug=_slug(title, serial),

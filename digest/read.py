@@ -2,8 +2,9 @@
 
 Formats: loose .txt, Markdown with YAML front matter, HTML (trafilatura), JSON and JSON Lines
 records, RSS/Atom feeds (feedparser). Reading never raises: a file that gives nothing becomes a
-skipped Notice; a file kept with less than it should have (no date, a bad front-matter field)
-becomes a warning Notice. Every article runs through the same `_finish` step, so header lines,
+skipped Notice; a file kept with less than it should have (a bad front-matter field, a cut)
+becomes a warning Notice. A file (or one record of a file of records) gets at most one Notice,
+its problems joined by " | ". Every article runs through the same `_finish` step, so header lines,
 dates, outlets and paragraphs follow one set of rules whatever the format.
 """
 
@@ -20,7 +21,7 @@ import reprlib
 import stat
 import unicodedata
 import warnings
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
@@ -183,6 +184,7 @@ def _finish(draft: _Draft, text: str, article_id: str, path: str) -> Article:
     if len(text) > MAX_ARTICLE_CHARS:
         text = text[:MAX_ARTICLE_CHARS]
         draft.problems.append(_TOO_LONG)
+    text, draft.title = _without_controls(text), " ".join(_without_controls(draft.title).split())
     lines = text.split("\n")
     start = _read_header(lines, draft)
     body = _paragraphs(lines[start:])
@@ -425,9 +427,12 @@ def _apply_tags(draft: _Draft, value: object) -> None:
         draft.problems.append(f"tags {_shown(value)} are not a list of words; ignored")
 
 
-# Short, bounded descriptions of bad values: YAML aliases can nest lists a billion items deep
-# ("billion laughs") while sharing them in memory, and a plain repr() would expand them all.
 def _shown(value: object) -> str:
+    """A short, bounded description of a bad value for a notice.
+
+    YAML aliases can nest lists a billion items deep ("billion laughs") while sharing them in
+    memory; a plain repr() would expand them all.
+    """
     short = reprlib.Repr()  # attributes, not arguments: Python 3.11
     short.maxlevel, short.maxstring, short.maxother = 1, 60, 60
     short.maxlist = short.maxtuple = short.maxdict = short.maxset = 4
@@ -436,6 +441,17 @@ def _shown(value: object) -> str:
 
 def _normalize_newlines(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+# Control characters (tab and newlines aside) and the two non-characters that XML refuses:
+# stray bytes of a scraped page, invisible in text, and fatal to lxml.
+_CONTROLS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f\ufffe\uffff]")
+# Vertical tab and form feed: line breaks of old files.
+_LINE_BREAKS = str.maketrans("\x0b\x0c", "\n\n")
+
+
+def _without_controls(text: str) -> str:
+    return _CONTROLS.sub("", text.translate(_LINE_BREAKS))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -560,7 +576,7 @@ def _decode_broken_utf8(data: bytes, complete: bool) -> tuple[str, str]:
     """
     text = _decode_start(data, "utf-8-sig", complete, errors="replace")
     broken = text.count("\ufffd")
-    valid = sum(1 for ch in text if ord(ch) > 0x7F) - broken
+    valid = len(text) - len(text.encode("ascii", "ignore")) - broken  # non-ASCII characters decoded
     if valid > broken:
         return text, f"invalid UTF-8 ({broken} bad byte sequence{'s' if broken > 1 else ''} replaced by U+FFFD)"
     return _decode_legacy(data), "not UTF-8; read as Windows-1252"
@@ -601,6 +617,7 @@ class _Input:
             text, warning = decode(self.data, complete=not self.cut)
         except ValueError as error:
             raise _NoText(str(error)) from None
+        text = _without_controls(text)
         if not text.strip():
             raise _NoText("only whitespace")
         return text, [Notice(self.rel, warning)] if warning else []
@@ -631,22 +648,22 @@ def read_file(path: Path, root: Path) -> tuple[list[Article], list[Notice]]:
         articles, more = [], [Notice(rel, str(error), skipped=True)]
     except Exception as error:  # "never raises": a parser bug must cost one file, not the build
         articles, more = [], [Notice(rel, f"could not be read ({type(error).__name__}: {_first_line(error)})", skipped=True)]
-    return articles, _one_per_record(notices + more)
+    return articles, merge_notices(notices + more)
 
 
-def _one_per_record(notices: list[Notice]) -> list[Notice]:
-    """One notice per file, or per record of a file of records: all its problems on one line.
+def merge_notices(notices: Iterable[Notice]) -> list[Notice]:
+    """One notice per file, or per record of a file of records, in order of first appearance.
 
     The reason that skipped it comes first; the warnings follow, separated by " | ".
     """
-    groups: dict[str, list[Notice]] = {}
+    groups: dict[tuple[str, str], list[Notice]] = {}
     for notice in notices:
-        groups.setdefault(notice.record, []).append(notice)
+        groups.setdefault((notice.path, notice.record), []).append(notice)
     merged = []
-    for record, group in groups.items():
+    for (path, record), group in groups.items():
         group.sort(key=lambda n: not n.skipped)  # stable: otherwise in the order they arose
         reasons = dict.fromkeys(n.reason for n in group)
-        merged.append(Notice(group[0].path, " | ".join(reasons), skipped=group[0].skipped, record=record))
+        merged.append(Notice(path, " | ".join(reasons), skipped=group[0].skipped, record=record))
     return merged
 
 
@@ -730,7 +747,8 @@ _BLOCK_TAGS = frozenset(
 def _html_paragraphs(html: str) -> list[str]:
     """Plain paragraphs of an HTML document or fragment: one per block element, whitespace collapsed."""
     try:
-        root = lxml.html.fragment_fromstring(_XML_DECLARATION.sub("", html, count=1), create_parent="div")
+        fragment = _without_controls(_XML_DECLARATION.sub("", html, count=1))  # feed entries come here undecoded
+        root = lxml.html.fragment_fromstring(fragment, create_parent="div")
     except lxml.etree.ParserError:  # nothing but comments or whitespace
         return []
     for element in list(root.iter(*_DROPPED_TAGS)):

@@ -5,13 +5,16 @@ signs stay inside a word), case-folded, with apostrophes dropped so that "I'm" a
 copy that lost its apostrophe ("Im") give the same token. Stemmers and stop-word lists
 come from libraries that work offline: nltk's Snowball stemmers (no data download),
 sumy's Czech stemmer and sumy's stop-word lists, with jusText's lists for languages
-sumy lacks.
+sumy lacks. Greek, Hebrew and Hindi, which those libraries do not stem, get light
+normalisers (`_LIGHT`): without them every inflected or prefixed form is a word of its own.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from functools import lru_cache
+
+import unicodedata
 
 import regex
 
@@ -63,6 +66,8 @@ def stemmer(language: str | None) -> Callable[[str], str]:
         from sumy.nlp.stemmers.czech import stem_word
 
         stem = stem_word
+    elif name in _LIGHT:
+        stem = _LIGHT[name]
     else:
         return _identity
     return lru_cache(maxsize=200_000)(_letters_only(stem))
@@ -79,6 +84,55 @@ def _letters_only(stem: Callable[[str], str]) -> Callable[[str], str]:
 
 def _identity(word: str) -> str:
     return word
+
+
+def _greek(word: str) -> str:
+    """Accents dropped: capitalised and all-caps Greek is often written without them."""
+    return "".join(c for c in unicodedata.normalize("NFD", word) if not unicodedata.combining(c))
+
+
+# Hebrew writes the conjunction, the article and most prepositions as one-letter prefixes
+# ("and", "the", "in", "to", "from", "that", "as"); two may stack ("and the", "that in").
+_HEBREW_PREFIXES = frozenset("והבלמשכ")
+_HEBREW_MIN = 3  # letters a word keeps after its prefixes are stripped
+
+
+def _hebrew(word: str) -> str:
+    """Up to two prefix letters stripped while at least _HEBREW_MIN letters remain.
+
+    A word whose own first letter is a prefix letter loses it too, but it does so in
+    every form, so its forms still meet.
+    """
+    for _ in range(2):
+        if len(word) > _HEBREW_MIN and word[0] in _HEBREW_PREFIXES:
+            word = word[1:]
+    return word
+
+
+# Hindi inflectional suffixes, longest first (Ramanathan & Rao, "A Lightweight Stemmer
+# for Hindi", 2003): the longest one the word ends with is removed.
+_HINDI_SUFFIXES = tuple(
+    sorted(
+        (
+            "ाएंगी ाएंगे ाऊंगी ाऊंगा ाइयाँ ाइयों ाइयां "
+            "ाएगी ाएगा ाओगी ाओगे एंगी ेंगी एंगे ेंगे ूंगी ूंगा ातीं नाओं नाएं ताओं ताएं ियाँ ियों ियां "
+            "ाकर ाइए ाईं ाया ेगी ेगा ोगी ोगे ाने ाना ाते ाती ाता तीं ाओं ाएं ुओं ुएं ुआं "
+            "कर ाओ िए ाई ाए ने नी ना ते ीं ती ता ाँ ां ों ें "
+            "ो े ू ु ी ि ा"
+        ).split(),
+        key=lambda suffix: (-len(suffix), suffix),
+    )
+)
+
+
+def _hindi(word: str) -> str:
+    for suffix in _HINDI_SUFFIXES:
+        if word.endswith(suffix) and len(word) > len(suffix) + 1:
+            return word[: -len(suffix)]
+    return word
+
+
+_LIGHT: dict[str, Callable[[str], str]] = {"greek": _greek, "hebrew": _hebrew, "hindi": _hindi}
 
 
 @lru_cache(maxsize=None)

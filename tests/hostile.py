@@ -104,6 +104,8 @@ def make_hostile_corpus(dest: Path, big: bool = True) -> dict[str, str]:
         + PROSE.encode("cp1252"), DEGRADED)
     put("latin-1.txt", "Zürich council approves budget\n\nThe café owners of Zürich welcomed the plan. ".encode("latin-1")
         + PROSE.encode("latin-1"), DEGRADED)
+    put("control-characters-page.html", f"<html><body><h1>Council\x01 approves budget</h1><p>{PROSE}\x0b\x14 Tax\x07 rises.</p></body></html>", USED)
+    put("control-characters-text.txt", f"Council\x1b approves budget\n\n{PROSE}\x0c Tax\x07 rises.", USED)
     put("utf-16-bom.txt", ("Council approves the budget\n\n" + PROSE + " Prices rose by 5 €.").encode("utf-16"), USED)
     put("crlf.txt", ("Council approves the budget\r\n\r\n" + PROSE.replace(". ", ".\r\n")).encode(), USED)
     put("lone-cr.txt", ("Council approves the budget\r\r" + PROSE.replace(". ", ".\r")).encode(), USED)
@@ -133,6 +135,9 @@ def make_hostile_corpus(dest: Path, big: bool = True) -> dict[str, str]:
     put("injection.txt", " ".join(INJECTIONS) + "\n\n" + injection_paragraphs(), USED)
     put("injection-front-matter.md", front_matter(title=" ".join(INJECTIONS)) + injection_paragraphs() + "\n", USED)
     put("injection-records.jsonl", injection_records(), DEGRADED)
+    put("quotes-in-title.md", front_matter(title='Harbour "toll" <plan> & ferry fees rise', date="2022-02-14")
+        + "The harbour authority raised ferry fees and the toll for the harbour bridge on Monday.\n\n"
+        "Ferry passengers will pay two euros more, and the bridge toll rises by one euro.\n", USED)
     put("<img src=x onerror=alert(1)> {{ 7*7 }}.txt", "A file name with markup\n\n" + PROSE, USED)
 
     # Titles that slugify alike, to nothing, or to path tricks.
@@ -319,8 +324,18 @@ def copy_in_order(source: Path, dest: Path, reverse: bool = False) -> Path:
         if entry.is_symlink():
             target.symlink_to(os.readlink(entry))
         else:
-            shutil.copy2(entry, target)
+            copy_file(entry, target)
     return dest
+
+
+def copy_file(source: Path, target: Path) -> None:
+    """`shutil.copy2`, except that a file we may not read is copied as an empty file with its mode
+    (a user other than root cannot read the corpus's locked file, and no build can either)."""
+    try:
+        shutil.copy2(source, target)
+    except PermissionError:
+        Path(target).touch()
+        shutil.copymode(source, target)
 
 
 def copy_project(dest: Path, seeds: Path | None = ROOT / "seeds") -> Path:
@@ -330,12 +345,15 @@ def copy_project(dest: Path, seeds: Path | None = ROOT / "seeds") -> Path:
     shutil.copytree(ROOT / "templates", dest / "templates")
     shutil.copytree(ROOT / "docs", dest / "docs", ignore=shutil.ignore_patterns(".digest-manifest.json", "briefings", "articles"))
     if seeds is not None:
-        shutil.copytree(seeds, dest / "seeds", symlinks=True)
+        shutil.copytree(seeds, dest / "seeds", symlinks=True, copy_function=copy_file)
     return dest
 
 
 def clean_env(**extra: str) -> dict[str, str]:
+    """This process's environment with `extra` on top; a PYTHONPATH in `extra` goes first."""
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONDONTWRITEBYTECODE": "1"}
+    if "PYTHONPATH" in extra and env.get("PYTHONPATH"):
+        extra = {**extra, "PYTHONPATH": extra["PYTHONPATH"] + os.pathsep + env["PYTHONPATH"]}
     env.update(extra)
     return env
 

@@ -15,7 +15,6 @@ import os
 import random
 import signal
 import subprocess
-import sys
 import time
 from datetime import date, timedelta
 from pathlib import Path
@@ -26,7 +25,7 @@ from digest import pages, pipeline, publish
 from hostile import ROOT, clean_env, digest_command, tree
 
 KILLS_DURING_PIPELINE = 2
-KILLS_DURING_WRITE = 5
+KILLS_DURING_WRITE = 4
 KILL_SEED = 20240101
 WRITE_DELAY = 0.002  # seconds added to each page write / hard link in the killed builds
 HAND_WRITTEN = {"quality.md": b"# Quality\n\nWritten by hand.\n"}

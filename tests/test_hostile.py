@@ -100,6 +100,14 @@ def test_each_notice_names_its_file_and_a_reason(corpus, built):
         assert str(notice).startswith(notice.path), notice
 
 
+def test_a_file_left_empty_by_cleaning_gets_one_notice(tmp_path):
+    """A read warning and the cleaning stage's "skipped" for one file make one notice."""
+    (tmp_path / "clutter.md").write_text("---\ndate: yesterday\n---\nShare this article\n")
+    notices = pipeline.run(tmp_path).corpus.notices
+    assert len(notices) == 1 and notices[0].skipped, [str(n) for n in notices]
+    assert "no article text left after cleaning" in notices[0].reason and "yesterday" in notices[0].reason
+
+
 def test_the_ingest_page_lists_every_file_and_why(corpus, built):
     seeds, fates = corpus
     rows = ingest_rows((seeds.parent / "out" / "ingest.md").read_text(encoding="utf-8"))
@@ -123,6 +131,28 @@ def ingest_rows(markdown: str) -> dict[str, tuple[str, str]]:
         if line.startswith("|") and len(cells) == 4 and cells[0] not in ("File", "---"):
             rows[cells[0]] = (cells[1], cells[3])
     return rows
+
+
+def test_what_is_kept_of_broken_files(built):
+    articles = {a.path: a for a in built[0].result.corpus.articles}
+    notices = {n.path: n for n in built[0].result.corpus.notices}
+    assert articles["invalid-utf8.txt"].title == "Café owners welcome the budget"  # UTF-8 kept, one byte replaced
+    assert "\ufffd" in articles["invalid-utf8.txt"].text and "valid é accents" in articles["invalid-utf8.txt"].text
+    assert articles["windows-1252.txt"].title == "Budget “approved” by council" and "5 million €" in articles["windows-1252.txt"].text
+    assert articles["latin-1.txt"].title == "Zürich council approves budget"
+    assert articles["utf-16-bom.txt"].title == "Council approves the budget" and "5 €" in articles["utf-16-bom.txt"].text
+    assert articles["crlf.txt"].paragraphs == articles["lone-cr.txt"].paragraphs
+    assert not [a.path for a in articles.values() if re.search(r"[\r\x00-\x08\x0b-\x1f\x7f]", a.text + a.title)]
+    assert articles["control-characters-text.txt"].title == "Council approves budget"
+    assert "Tax rises." in articles["control-characters-page.html"].text
+    assert [articles[f"date-{year}.md"].date for year in ("9999", "0001", "1066")] == [None] * 3
+    assert articles["title-only-heading.md"].paragraphs == ("Council Approves New Budget",)
+    assert len(notices["yaml-billion-laughs.md"].reason) < 1000
+    assert {articles[f"language-{code}.md"].language for code in ("ar", "he", "hi", "zh")} == {"ar", "he", "hi", "zh"}
+    assert len(articles["huge-50mb.txt"].text) <= read.MAX_ARTICLE_CHARS
+    script_page = articles["scripts.html"].text
+    assert "Residents can read the plan online" in script_page
+    assert not [word for word in ("alert", "document.write", "enable scripts") if word in script_page]
 
 
 # --- nothing injected into the Markdown ------------------------------------------------------
