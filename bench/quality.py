@@ -435,6 +435,7 @@ VARIANTS = {
     "defaults": Method(),
     "no lede boost (plain Gillick & Favre concept weights)": Method(lede_boost=0.0),
     "no bonus for sentences several articles carry": Method(copy_bonus=0.0),
+    "larger bonus for sentences several articles carry (5, the former default)": Method(copy_bonus=5.0),
     "no position tie-breaker": Method(position_prior=0.0),
 }
 

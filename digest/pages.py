@@ -80,7 +80,9 @@ def md_escape(value: object) -> str:
 
 
 def meta_escape(value: object) -> str:
-    """A front matter string: plain text, HTML-escaped, since Material prints it raw."""
+    """A front matter string: plain text on one line, HTML-escaped, since Material prints it raw.
+
+    Inside `mkdocs build` the plugin unescapes it for the feeds and escapes it again for the theme."""
     return html.escape(" ".join(_CONTROL.sub("", str(value)).split()), quote=True)
 
 

@@ -67,7 +67,7 @@ def load(seeds: Path, progress: bool = False, store: Cache = Cache(None)) -> Cor
     cleaned, problems = clean.clean_corpus(raw)
     notices.extend(problems)
     files = sorted({p.relative_to(seeds).as_posix() for p in paths} | {n.path for n in notices if n.path})
-    return Corpus(files=tuple(files), articles=tuple(cleaned), notices=tuple(notices))
+    return Corpus(files=tuple(files), articles=tuple(cleaned), notices=tuple(read.merge_notices(notices)))
 
 
 def _file_key(path: Path, root: Path) -> str:

@@ -16,7 +16,9 @@ failed or killed build leaves the previous site whole.
 
 from __future__ import annotations
 
+import html
 import logging
+import os
 import shutil
 import tempfile
 from pathlib import Path
@@ -73,6 +75,10 @@ class DigestPlugin(BasePlugin[DigestConfig]):
             raise PluginError(f"digest: seeds folder not found: {self.seeds}")
         settings = pipeline.Settings(words=self.config.words)
         result = pipeline.run(self.seeds, settings, cache_dir=self.cache)
+        # MkDocs and the feed plugin stamp the build time into sitemap.xml(.gz) and the feeds
+        # unless SOURCE_DATE_EPOCH is set: pin it to the newest article so that the same input
+        # gives the same site, byte for byte (a value set by the user wins).
+        os.environ.setdefault("SOURCE_DATE_EPOCH", str(_newest_date_epoch(result)))
         rendered = pages.render(result, [self.templates])
         self._log(result, len(rendered))
 
@@ -92,6 +98,26 @@ class DigestPlugin(BasePlugin[DigestConfig]):
             inclusion = InclusionLevel.NOT_IN_NAV if uri.startswith(_OUT_OF_NAV) else InclusionLevel.UNDEFINED
             files.append(File.generated(config, uri, abs_src_path=str(source), inclusion=inclusion))
         return files
+
+    # The generated front matter holds `title` and `description` HTML-escaped (safe for anyone
+    # reading the Markdown). The feed plugin escapes what it reads once more, and Material prints
+    # them raw: so they are plain text while the feed plugin reads them (page content) and
+    # escaped again before the theme prints them (page context).
+    def on_page_markdown(self, markdown, *, page, config, files):
+        self._recode_meta(page, html.unescape)
+        return markdown
+
+    def on_page_context(self, context, *, page, config, nav):
+        self._recode_meta(page, lambda text: html.escape(text, quote=True))
+        return context
+
+    @staticmethod
+    def _recode_meta(page, recode) -> None:
+        if not page.file.generated_by:
+            return  # hand-written pages keep their front matter as written
+        for field in ("title", "description"):
+            if isinstance(page.meta.get(field), str):
+                page.meta[field] = recode(page.meta[field])
 
     def on_serve(self, server, *, config, builder):
         for folder in (self.seeds, self.templates, pages.DEFAULT_TEMPLATES):
@@ -137,3 +163,13 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         # Skipped or degraded inputs are listed on the ingest page; INFO keeps --strict for site problems.
         for notice in corpus.notices:
             log.info("digest: %s", notice)
+
+
+def _newest_date_epoch(result) -> int:
+    """Seconds since 1970 at the newest article date (0 when no article has a date)."""
+    from datetime import datetime, timezone
+
+    dates = sorted(a.date for a in result.corpus.articles if a.date)
+    if not dates:
+        return 0
+    return int(datetime.fromisoformat(dates[-1]).replace(tzinfo=timezone.utc).timestamp())

@@ -19,6 +19,7 @@ from digest.summarize.candidates import is_bare_quote, is_candidate
 from digest.summarize.concepts import concept_weights, sentence_concepts
 from digest.summarize.near_duplicates import fingerprint, idf_weights, is_near_copy, neighbours
 from digest.summarize.select import Option, choose, greedy
+from digest.text import stems
 
 
 @dataclass(frozen=True)
@@ -291,6 +292,17 @@ def test_concepts_skip_stop_word_pairs_and_count_articles():
     many = [frozenset({(str(k), "z") for k in range(12)})] * 2
     weights = concept_weights([[many[0]], [many[1], c]], ledes=[frozenset(), c], lede_boost=1.0)
     assert weights[("0", "z")] == 2.0 and weights[("r", "s")] == 2.0 and ("p", "q") not in weights
+
+
+def test_light_stemmers_join_the_forms_of_a_word_in_greek_hebrew_and_hindi():
+    # Greek: capitals drop the accent, lower case keeps it
+    assert stems("ΠΡΩΘΥΠΟΥΡΓΟΣ πρωθυπουργός", "el") == ["πρωθυπουργοσ"] * 2
+    # Hebrew: "Jerusalem", "in Jerusalem", "and to Jerusalem"; short words keep their letters
+    assert len(set(stems("ירושלים בירושלים ולירושלים", "he"))) == 1
+    assert stems("של", "he") == ["של"]
+    # Hindi: "girls" (oblique, two spellings of the plural) and "girl"
+    assert len(set(stems("लड़कियों लड़कियाँ लड़की", "hi"))) == 1
+    assert stems("घर", "hi") == ["घर"]  # too short to lose a suffix
 
 
 def test_selection_finds_the_best_set_where_greedy_does_not():
