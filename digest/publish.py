@@ -56,6 +56,7 @@ def write_tree(pages: Mapping[str, str], out: Path) -> dict[str, int]:
     staging = staging_dir(out)
     counts = {"written": 0, "unchanged": 0, "removed": 0}
     try:
+        staging.parent.mkdir(parents=True, exist_ok=True)
         staging.mkdir()
         if out.is_dir():
             counts["unchanged"], counts["removed"] = _link_kept(out, staging, contents, old_manifest)
