@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pytest
 
-from test_site import ROOT, copy_project, mkdocs_build
+from test_site import ROOT, build_copy, copy_project, mkdocs_build
 
 pytestmark = pytest.mark.browser
 
@@ -55,10 +55,7 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
 
 @pytest.fixture(scope="module")
 def served_site(tmp_path_factory):
-    project = copy_project(tmp_path_factory.mktemp("project"))
-    site = project.parent / "site"
-    run = mkdocs_build(project, site)
-    assert run.returncode == 0, run.stderr
+    project, site, _ = build_copy(tmp_path_factory)
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(site)))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

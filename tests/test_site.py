@@ -204,13 +204,18 @@ def mkdocs_build(project: Path, site: Path, *extra: str) -> subprocess.Completed
     )
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory):
+def build_copy(tmp_path_factory):
+    """A copy of the project built with `mkdocs build --strict`: (project, site, completed run)."""
     project = copy_project(tmp_path_factory.mktemp("project"))
     site = project.parent / "site"
     run = mkdocs_build(project, site)
     assert run.returncode == 0, run.stderr
     return project, site, run
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    return build_copy(tmp_path_factory)
 
 
 def test_strict_build_of_the_seeds(built):
