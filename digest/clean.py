@@ -109,7 +109,8 @@ def clean_corpus(cleaned: Sequence[Article]) -> tuple[list[Article], list[Notice
         if not paragraphs:
             notices.append(Notice(article.path, "no article text left after cleaning", skipped=True, record=record))
             continue
-        kept.append(replace(article, paragraphs=paragraphs))
+        # The same object when nothing was cut: the pipeline keeps the work done on it.
+        kept.append(article if paragraphs == article.paragraphs else replace(article, paragraphs=paragraphs))
     return _unique_ids(kept, notices)
 
 

@@ -26,8 +26,9 @@ from __future__ import annotations
 import hashlib
 import html
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from functools import lru_cache, partial
 from datetime import date
 from pathlib import Path
 from urllib.parse import quote, urlsplit
@@ -86,6 +87,7 @@ def meta_escape(value: object) -> str:
     return html.escape(" ".join(_CONTROL.sub("", str(value)).split()), quote=True)
 
 
+@lru_cache(maxsize=65536)  # called once per citation; the same values recur
 def safe_url(url: str | None) -> Markup | None:
     """An absolute http(s) URL ready for a Markdown link target, or None for anything else.
 
@@ -104,6 +106,7 @@ def safe_url(url: str | None) -> Markup | None:
     return Markup(quote(url, safe=":/?#@$&+,;=%-._~"))
 
 
+@lru_cache(maxsize=65536)  # called once per citation; the same values recur
 def page_slug(identifier: str) -> str:
     """A file name for an id: the id itself when URL-safe, else a readable part plus a hash."""
     if _SAFE_ID.match(identifier):
@@ -120,6 +123,7 @@ def article_path(article_id: str) -> str:
     return f"articles/{page_slug(article_id)}.md"
 
 
+@lru_cache(maxsize=65536)  # called once per citation; the same values recur
 def format_date(iso: str | None) -> str:
     parsed = _parse_date(iso)
     if parsed is None:
@@ -189,19 +193,40 @@ class IngestRow:
     reasons: tuple[str, ...]
 
 
+@dataclass(frozen=True)
+class Page:
+    """One page to write: everything it shows (`inputs`, for a cache key) and how to make it."""
+
+    inputs: tuple
+    make: Callable[[], str]
+
+
+LATEST = 30  # briefings on the home page; the archive lists them all
+
+
 def render(result, templates: Sequence[Path] = ()) -> dict[str, str]:
     """Every generated page of `result` (a `pipeline.Result`), keyed by relative POSIX path.
 
     `templates` are override folders searched before the built-in templates.
     """
+    return {path: page.make() for path, page in plan(result, templates).items()}
+
+
+def plan(result, templates: Sequence[Path] = ()) -> dict[str, Page]:
+    """Every page of `result`, not rendered yet: a rebuild renders only pages whose inputs changed.
+
+    An article's inputs name it by its content hash (`result.corpus.keys`) when the pipeline
+    made one: its sentences and their anchors follow from its text.
+    """
     env = environment(templates)
     articles = result.articles
+    keys = getattr(result.corpus, "keys", {})
     briefings = sorted(result.briefings, key=_newest_first)
     views = [_briefing_view(b, articles) for b in briefings]
     cited = _cited_sentences(result.briefings)
     citing = _citing_briefings(views, result.briefings)
 
-    pages: dict[str, str] = {}
+    pages: dict[str, Page] = {}
     for briefing, view in zip(briefings, views):
         meta = {
             "title": meta_escape(view.title),
@@ -212,36 +237,70 @@ def render(result, templates: Sequence[Path] = ()) -> dict[str, str]:
             "search": {"boost": 2},
         }
         meta.update(_dates(briefing))
-        body = env.get_template("briefing.md.j2").render(briefing=view)
-        pages[briefing_path(briefing.event_id)] = _with_front_matter(body, meta)
+        pages[briefing_path(briefing.event_id)] = Page(
+            ("briefing", view, sorted(meta.items())),
+            partial(_render_page, env, "briefing.md.j2", meta, briefing=view),
+        )
 
     for article in result.corpus.articles:
-        body = env.get_template("article.md.j2").render(
-            article=article,
-            date=format_date(article.date) if article.date else "",
-            url=safe_url(article.url),
-            paragraphs=_marked_paragraphs(article, result.sentences.get(article.id, ()), cited.get(article.id, set())),
-            briefings=[_relative(v, up=1) for v in citing.get(article.id, ())],
+        cites = sorted(cited.get(article.id, ()))
+        links = [_relative(v, up=1) for v in citing.get(article.id, ())]
+        # Article pages stay out of the search index: it would hold every article's full text
+        # (tens of MB at 10,000 articles) and take the browser seconds to load. Briefings quote
+        # and link them; the search finds the briefings.
+        meta = {"title": meta_escape(article.title or article.path or article.id), "search": {"exclude": True}}
+        pages[article_path(article.id)] = Page(
+            ("article", keys.get(article.id) or article, cites, [(v.title, v.href) for v in links]),
+            partial(_render_article, env, article, result.sentences, set(cites), links, meta),
         )
-        meta = {"title": meta_escape(article.title or article.path or article.id), "search": {"boost": 0.5}}
-        pages[article_path(article.id)] = _with_front_matter(body, meta)
 
+    context = {
+        "briefings": views[:LATEST],
+        "briefing_count": len(views),
+        "months": _by_month(views),
+        "rows": _ingest_rows(result, views),
+        "article_count": len(result.corpus.articles),
+        "file_count": len(result.corpus.files),
+    }
     site_pages = {
         "index.md": ("index.md.j2", {"title": "Briefings"}),
         "archive.md": ("archive.md.j2", {"title": "Archive"}),
         "tags.md": ("tags.md.j2", {"title": "Tags"}),
         "ingest.md": ("ingest.md.j2", {"title": "Ingest report"}),
     }
-    context = {
-        "briefings": views,
-        "months": _by_month(views),
-        "rows": _ingest_rows(result, views),
-        "article_count": len(result.corpus.articles),
-        "file_count": len(result.corpus.files),
-    }
     for path, (template, meta) in site_pages.items():
-        pages[path] = _with_front_matter(env.get_template(template).render(**context), meta)
+        pages[path] = Page(("site", template, context), partial(_render_page, env, template, meta, **context))
     return dict(sorted(pages.items()))
+
+
+def templates_digest(templates: Sequence[Path] = ()) -> str:
+    """A hash of every template a render may use, override folders first (part of a page's cache key)."""
+    digest = hashlib.sha256()
+    for folder in [*templates, DEFAULT_TEMPLATES]:
+        folder = Path(folder)
+        digest.update(str(folder).encode())
+        if folder.is_dir():
+            for path in sorted(folder.rglob("*")):
+                if path.is_file():
+                    digest.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def _render_page(env: Environment, template: str, meta: Mapping, **context) -> str:
+    return _with_front_matter(env.get_template(template).render(**context), meta)
+
+
+def _render_article(env, article: Article, sentences, cited: set[int], links, meta: Mapping) -> str:
+    return _render_page(
+        env,
+        "article.md.j2",
+        meta,
+        article=article,
+        date=format_date(article.date) if article.date else "",
+        url=safe_url(article.url),
+        paragraphs=_marked_paragraphs(article, sentences.get(article.id, ()), cited),
+        briefings=links,
+    )
 
 
 def environment(templates: Sequence[Path] = ()) -> Environment:
@@ -316,6 +375,7 @@ def _briefing_view(briefing: Briefing, articles: Mapping[str, Article]) -> Brief
     )
 
 
+@lru_cache(maxsize=65536)  # called once per citation; the same values recur
 def _link_title(text: str) -> Markup:
     """Text for a Markdown link title ("..."): escaped, and no quote that could end it."""
     return Markup(md_escape(text).replace('"', "&quot;"))

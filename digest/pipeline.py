@@ -8,13 +8,16 @@ from __future__ import annotations
 
 import os
 import time
+from array import array
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from . import cache, clean, events, read, sentences, summarize
+from .events import features
 from .cache import Cache
+from .events.features import Terms
 from .models import Article, Briefing, Event, Notice, Sentence
 
 
@@ -27,11 +30,56 @@ class Settings:
 
 @dataclass(frozen=True)
 class Corpus:
-    """What reading and cleaning made of a folder: every file is accounted for."""
+    """What reading and cleaning made of a folder: every file is accounted for.
+
+    The per-article work that needs no other article (sentences, event terms) is done with the
+    reading, on both cores, and cached with it; `sentences`, `terms` and `keys` hold it by
+    article id.
+    """
 
     files: tuple[str, ...]  # every file seen, relative POSIX paths, sorted
     articles: tuple[Article, ...]
     notices: tuple[Notice, ...]
+    sentences: Mapping[str, tuple[Sentence, ...]] = field(default_factory=dict)
+    terms: Mapping[str, Terms] = field(default_factory=dict)
+    keys: Mapping[str, str] = field(default_factory=dict)  # content hash of each article
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """One clean article with the work done on it alone, compact enough to cache by the thousand."""
+
+    article: Article
+    key: str  # content hash of the article (and of the code)
+    spans: bytes  # its sentences' (start, end) offsets as int64 pairs (see `sentences.from_spans`)
+    terms: Terms
+
+
+def prepare(article: Article) -> Prepared:
+    found = sentences.split(article)
+    spans = array("q", [offset for s in found for offset in (s.start, s.end)]).tobytes()
+    return Prepared(article, cache.key("article", article), spans, features.terms(article))
+
+
+class SentenceMap(Mapping[str, tuple[Sentence, ...]]):
+    """Each article's sentences, made from their cached offsets only when asked for: a rebuild
+    that summarises two events does not build Sentence records for ten thousand articles."""
+
+    def __init__(self, articles: Mapping[str, Article], spans: Mapping[str, bytes]):
+        self._articles, self._spans, self._made = articles, spans, {}
+
+    def __getitem__(self, article_id: str) -> tuple[Sentence, ...]:
+        if article_id not in self._made:
+            offsets = array("q")
+            offsets.frombytes(self._spans[article_id])
+            self._made[article_id] = sentences.from_spans(self._articles[article_id], offsets)
+        return self._made[article_id]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._spans)
+
+    def __len__(self) -> int:
+        return len(self._spans)
 
 
 @dataclass(frozen=True)
@@ -41,6 +89,7 @@ class Result:
     events: tuple[Event, ...]
     briefings: tuple[Briefing, ...]
     settings: Settings = field(default_factory=Settings)
+    briefing_keys: Mapping[str, str] = field(default_factory=dict)  # event id -> content hash
 
     @property
     def articles(self) -> dict[str, Article]:
@@ -48,9 +97,10 @@ class Result:
 
 
 def load(seeds: Path, progress: bool = False, store: Cache = Cache(None)) -> Corpus:
-    """Read and clean every file below `seeds`; files whose bytes are unchanged come from `store`.
+    """Read, clean and prepare every file below `seeds`; files whose bytes are unchanged come from `store`.
 
-    The per-article cleaning is cached with the read; the cross-corpus rules run every time.
+    The per-article work is cached with the read; the cross-corpus cleaning rules run every
+    time, and an article they change is prepared again.
     """
     paths, notices = read.discover(seeds)
     keys = {path: _file_key(path, seeds) for path in paths}
@@ -59,15 +109,40 @@ def load(seeds: Path, progress: bool = False, store: Cache = Cache(None)) -> Cor
     read_now = dict(zip(fresh, _map(_read_one, [(p, seeds) for p in fresh], progress, "read")))
     store.put_many("read", {keys[p]: read_now[p] for p in fresh})
     store.keep_only("read", keys.values())
+    done: dict[int, Prepared] = {}  # by id() of the article object
     raw: list[Article] = []
     for path in paths:
         found, problems = read_now[path] if path in read_now else known[keys[path]]
-        raw.extend(found)
+        for item in found:
+            done[id(item.article)] = item
+            raw.append(item.article)
         notices.extend(problems)
     cleaned, problems = clean.clean_corpus(raw)
     notices.extend(problems)
+    ready = _prepared(cleaned, done, store, progress)
     files = sorted({p.relative_to(seeds).as_posix() for p in paths} | {n.path for n in notices if n.path})
-    return Corpus(files=tuple(files), articles=tuple(cleaned), notices=tuple(read.merge_notices(notices)))
+    by_id = {a.id: a for a in cleaned}
+    return Corpus(
+        files=tuple(files),
+        articles=tuple(cleaned),
+        notices=tuple(read.merge_notices(notices)),
+        sentences=SentenceMap(by_id, {p.article.id: p.spans for p in ready}),
+        terms={p.article.id: p.terms for p in ready},
+        keys={p.article.id: p.key for p in ready},
+    )
+
+
+def _prepared(cleaned: Sequence[Article], done: Mapping[int, Prepared], store: Cache, progress: bool) -> list[Prepared]:
+    """The prepared form of every article; those the corpus rules changed are cached on their own."""
+    # The corpus rules hand back the very object of an article they left alone.
+    key_of = {id(a): cache.key("article", a) for a in cleaned if id(a) not in done}
+    known = store.get_many("prepared", key_of.values())
+    todo = {k: a for a in cleaned if (k := key_of.get(id(a))) is not None and k not in known}
+    made = dict(zip(todo, _map(prepare, list(todo.values()), progress, "prepare")))
+    store.put_many("prepared", made)
+    store.keep_only("prepared", key_of.values())
+    by_key = {**known, **made}
+    return [done.get(id(a)) or by_key[key_of[id(a)]] for a in cleaned]
 
 
 def _file_key(path: Path, root: Path) -> str:
@@ -78,10 +153,10 @@ def _file_key(path: Path, root: Path) -> str:
     return cache.key("file", path.relative_to(root).as_posix(), content)
 
 
-def _read_one(job: tuple[Path, Path]) -> tuple[list[Article], list[Notice]]:
+def _read_one(job: tuple[Path, Path]) -> tuple[list[Prepared], list[Notice]]:
     path, root = job
     articles, notices = read.read_file(path, root)
-    return [clean.clean_article(a) for a in articles], notices
+    return [prepare(clean.clean_article(a)) for a in articles], notices
 
 
 def split_all(articles: Iterable[Article]) -> dict[str, tuple[Sentence, ...]]:
@@ -101,30 +176,33 @@ def run(seeds: Path, settings: Settings = Settings(), progress: bool = False, ca
 def run_articles(
     corpus: Corpus, settings: Settings = Settings(), progress: bool = False, store: Cache = Cache(None)
 ) -> Result:
-    """Sentences, events and briefings for an already read corpus."""
+    """Events and briefings for an already read corpus."""
     articles = {a.id: a for a in corpus.articles}
-    article_keys = {a.id: cache.key("article", a) for a in corpus.articles}
+    keys = {a.id: corpus.keys.get(a.id) or cache.key("article", a) for a in corpus.articles}
+    sents = corpus.sentences if len(corpus.sentences) == len(articles) else split_all(corpus.articles)
 
-    known = store.get_many("sentences", article_keys.values())
-    sents = {aid: known[k] if k in known else sentences.split(articles[aid]) for aid, k in article_keys.items()}
-    store.put_many("sentences", {k: sents[aid] for aid, k in article_keys.items() if k not in known})
-    store.keep_only("sentences", article_keys.values())
-
-    groups_key = cache.key("events", sorted(article_keys.values()))
+    groups_key = cache.key("events", sorted(keys.values()))
     evts = store.get_many("events", [groups_key]).get(groups_key)
     if evts is None:
-        evts = events.group(corpus.articles)
+        evts = events.group(corpus.articles, terms=corpus.terms)
         store.put_many("events", {groups_key: evts})
         store.keep_only("events", [groups_key])
 
-    briefing_keys = [cache.key("briefing", e, [article_keys[a] for a in e.article_ids], settings) for e in evts]
+    briefing_keys = [cache.key("briefing", e, [keys[a] for a in e.article_ids], settings) for e in evts]
     known = store.get_many("briefing", briefing_keys)
     todo = [(e, k) for e, k in zip(evts, briefing_keys) if k not in known]
     made = dict(zip((k for _, k in todo), summarize_events([e for e, _ in todo], articles, sents, settings, progress)))
     store.put_many("briefing", made)
     store.keep_only("briefing", briefing_keys)
     briefings = tuple(known.get(k) or made[k] for k in briefing_keys)
-    return Result(corpus=corpus, sentences=sents, events=evts, briefings=briefings, settings=settings)
+    return Result(
+        corpus=corpus,
+        sentences=sents,
+        events=evts,
+        briefings=briefings,
+        settings=settings,
+        briefing_keys={e.id: k for e, k in zip(evts, briefing_keys)},
+    )
 
 
 def summarize_events(
@@ -161,12 +239,42 @@ def build(
     cache_dir: Path | None = None,
 ) -> BuildReport:
     """The whole pipeline, then the Markdown pages written under `out` (atomically)."""
-    from . import pages, publish
+    from . import publish
 
-    result = run(seeds, settings, progress, cache_dir)
-    overrides = [templates] if templates is not None and templates.is_dir() else []
-    counts = publish.write_tree(pages.render(result, overrides), out)
+    overrides = [templates] if templates is not None else []
+    result, rendered = run_and_render(seeds, settings, overrides, progress, cache_dir)
+    counts = publish.write_tree(rendered, out)
     return BuildReport(result=result, written=counts["written"], unchanged=counts["unchanged"], removed=counts["removed"])
+
+
+def run_and_render(
+    seeds: Path,
+    settings: Settings = Settings(),
+    templates: Sequence[Path] = (),
+    progress: bool = False,
+    cache_dir: Path | None = None,
+) -> tuple[Result, dict[str, str]]:
+    """The pipeline and every page's Markdown; with `cache_dir`, unchanged work and pages are reused."""
+    store = Cache(cache_dir / "cache.sqlite" if cache_dir is not None else None)
+    try:
+        result = run_articles(load(seeds, progress, store), settings, progress, store)
+        return result, render_pages(result, [t for t in templates if Path(t).is_dir()], store)
+    finally:
+        store.close()
+
+
+def render_pages(result: Result, templates: Sequence[Path] = (), store: Cache = Cache(None)) -> dict[str, str]:
+    """`pages.render`, reusing every page whose inputs (and templates, and code) are unchanged."""
+    from . import pages
+
+    planned = pages.plan(result, templates)
+    version = pages.templates_digest(templates)
+    keys = {path: cache.key("page", path, page.inputs, version) for path, page in planned.items()}
+    known = store.get_many("page", keys.values())
+    made = {keys[path]: page.make() for path, page in planned.items() if keys[path] not in known}
+    store.put_many("page", made)
+    store.keep_only("page", keys.values())
+    return {path: known.get(key) or made[key] for path, key in keys.items()}
 
 
 def cluster_records(records: Sequence[dict], progress: bool = False) -> tuple[list[tuple[str, str]], list[Notice]]:

@@ -74,12 +74,11 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         if not self.seeds.is_dir():
             raise PluginError(f"digest: seeds folder not found: {self.seeds}")
         settings = pipeline.Settings(words=self.config.words)
-        result = pipeline.run(self.seeds, settings, cache_dir=self.cache)
+        result, rendered = pipeline.run_and_render(self.seeds, settings, [self.templates], cache_dir=self.cache)
         # MkDocs and the feed plugin stamp the build time into sitemap.xml(.gz) and the feeds
         # unless SOURCE_DATE_EPOCH is set: pin it to the newest article so that the same input
         # gives the same site, byte for byte (a value set by the user wins).
         os.environ.setdefault("SOURCE_DATE_EPOCH", str(_newest_date_epoch(result)))
-        rendered = pages.render(result, [self.templates])
         self._log(result, len(rendered))
 
         # Pages an earlier `digest build` wrote into docs/ are replaced by (or, when stale,

@@ -47,7 +47,8 @@ def write_tree(pages: Mapping[str, str], out: Path) -> dict[str, int]:
     """
     out = Path(out).absolute()
     recover(out)
-    contents = {_checked(path, out): text.encode("utf-8") for path, text in pages.items()}
+    checked = _Checker(out)
+    contents = {checked(path): text.encode("utf-8") for path, text in pages.items()}
     old_manifest = read_manifest(out)
     clashes = sorted(p for p in contents if p not in old_manifest and (out / p).exists())
     if clashes:
@@ -118,22 +119,36 @@ def recover(target: Path) -> None:
                 shutil.rmtree(sibling, ignore_errors=True)
 
 
-def _checked(path: str, out: Path) -> str:
-    """`path` normalised, or ValueError if it could land anywhere but strictly inside `out`."""
-    pure = PurePosixPath(path)
-    if (
-        not path
-        or "\\" in path
-        or "\x00" in path
-        or pure.is_absolute()
-        or any(part in ("..", ".", "") for part in path.split("/"))
-        or pure.as_posix() == MANIFEST
-    ):
-        raise ValueError(f"page path not allowed: {path!r}")
-    resolved = (out / pure).resolve()
-    if not resolved.is_relative_to(out.resolve()) or resolved == out.resolve():
-        raise ValueError(f"page path resolves outside {out}: {path!r}")
-    return pure.as_posix()
+class _Checker:
+    """`path` normalised, or ValueError if it could land anywhere but strictly inside `out`.
+
+    Each folder is resolved once (a build has thousands of pages in a handful of folders).
+    """
+
+    def __init__(self, out: Path):
+        self.out = out.resolve()
+        self.folders: dict[str, Path] = {}
+
+    def __call__(self, path: str) -> str:
+        pure = PurePosixPath(path)
+        if (
+            not path
+            or "\\" in path
+            or "\x00" in path
+            or pure.is_absolute()
+            or any(part in ("..", ".", "") for part in path.split("/"))
+            or pure.as_posix() == MANIFEST
+        ):
+            raise ValueError(f"page path not allowed: {path!r}")
+        folder = pure.parent.as_posix()
+        if folder not in self.folders:
+            self.folders[folder] = (self.out / folder).resolve()
+        resolved = self.folders[folder] / pure.name
+        if pure.name != MANIFEST and (resolved.is_symlink() or resolved.is_dir()):
+            resolved = resolved.resolve()
+        if not resolved.is_relative_to(self.out) or resolved == self.out:
+            raise ValueError(f"page path resolves outside {self.out}: {path!r}")
+        return pure.as_posix()
 
 
 def _link_kept(old: Path, new: Path, contents: Mapping[str, bytes], manifest: Mapping[str, str]) -> tuple[int, int]:

@@ -7,6 +7,8 @@ Arabic question mark) are split on those marks as well.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import nupunkt
 import regex
 
@@ -80,3 +82,13 @@ def split(article: Article) -> tuple[Sentence, ...]:
             )
         offset += len(paragraph) + 2  # the "\n\n" that Article.text puts between paragraphs
     return tuple(sentences)
+
+
+def from_spans(article: Article, offsets: Sequence[int]) -> tuple[Sentence, ...]:
+    """The sentences of `article` again from the flat (start, end, start, end, ...) offsets of
+    an earlier `split`: what the pipeline caches instead of the records themselves."""
+    text = article.text
+    return tuple(
+        Sentence(article_id=article.id, index=k, start=start, end=end, text=text[start:end])
+        for k, (start, end) in enumerate(zip(offsets[::2], offsets[1::2]))
+    )

@@ -12,7 +12,7 @@ not on their order.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from ..models import Article, Event
 from . import features, linkage, neighbours
@@ -21,11 +21,15 @@ from .ids import make_event, ordered
 __all__ = ["group"]
 
 
-def group(articles: Sequence[Article], *, threshold: float | None = None) -> tuple[Event, ...]:
+def group(
+    articles: Sequence[Article], *, threshold: float | None = None, terms: Mapping[str, features.Terms] | None = None
+) -> tuple[Event, ...]:
     """Every article in exactly one Event; events newest first (see `ids.ordered`).
 
     `threshold` overrides the absolute similarity floor (`linkage.MIN_SIMILARITY`, a cosine
-    in [0, 1]); higher gives smaller, purer events. Raises ValueError on duplicate article ids.
+    in [0, 1]); higher gives smaller, purer events. `terms` are already computed
+    `features.terms` by article id (the rest are computed here). Raises ValueError on
+    duplicate article ids.
     """
     by_id = {a.id: a for a in articles}
     if len(by_id) != len(articles):
@@ -36,14 +40,14 @@ def group(articles: Sequence[Article], *, threshold: float | None = None) -> tup
     events: list[Event] = []
     for language in sorted({a.language.casefold() for a in articles}):
         batch = sorted((a for a in articles if a.language.casefold() == language), key=lambda a: a.id)
-        events += [make_event(part) for part in _groups(batch, language, floor)]
+        events += [make_event(part) for part in _groups(batch, language, floor, terms)]
     return ordered(events, by_id)
 
 
-def _groups(articles: list[Article], language: str, floor: float) -> list[list[Article]]:
+def _groups(articles: list[Article], language: str, floor: float, terms) -> list[list[Article]]:
     if len(articles) == 1:
         return [articles]
-    vectors = features.vectors(articles, language)
+    vectors = features.vectors(articles, language, terms)
     days = neighbours.day_numbers(articles)
     near = neighbours.nearest(vectors, days, k=linkage.NEIGHBOURHOOD * 2, floor=floor)
     return [[articles[i] for i in members] for members in linkage.cluster(vectors, days, near, floor)]

@@ -12,12 +12,13 @@ from __future__ import annotations
 import calendar
 import re
 import unicodedata
-from collections.abc import Sequence
+import zlib
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
-from sklearn.preprocessing import normalize
 
 from ..models import Article
 from ..text import stop_words
@@ -63,19 +64,55 @@ _CALENDAR = frozenset(
 ) | {"sept"}
 
 
-def vectors(articles: Sequence[Article], language: str) -> sp.csr_matrix:
-    """One L2-normalised row per article: [word TF-IDF | NAME_WEIGHT * name TF-IDF], float64."""
-    stops = stop_words(language)
+@dataclass(frozen=True)
+class Terms:
+    """One article's weighted term counts, as computed once per article and cached.
 
-    def word_tokens(text: str) -> list[str]:
-        return [w for w in _WORD.findall(text.casefold()) if w not in stops]
+    Terms are identified by a 32-bit CRC of their text (words and names hashed apart), so the
+    counts of thousands of articles are stacked into one matrix with array operations only:
+    no corpus-wide vocabulary has to be built in Python. Two of ~100,000 distinct terms share a
+    hash about once per corpus, which moves no similarity measurably.
+    """
 
-    def name_tokens(text: str) -> list[str]:
-        return names(text, stops)
+    words: np.ndarray  # int64 term hashes, ascending
+    word_counts: np.ndarray  # float64: headline x TITLE_WEIGHT + lead x LEAD_WEIGHT + rest
+    names: np.ndarray
+    name_counts: np.ndarray
 
-    word_block = _tfidf(articles, word_tokens)
-    name_block = _tfidf(articles, name_tokens)
-    return normalize(sp.hstack([word_block, NAME_WEIGHT * name_block], format="csr"))
+
+def terms(article: Article) -> Terms:
+    """The weighted term counts of `article` (in its own language's stop words)."""
+    stops = stop_words(article.language.casefold())
+    paragraphs = article.paragraphs
+    parts = (article.title, "\n".join(paragraphs[:LEAD_PARAGRAPHS]), "\n".join(paragraphs[LEAD_PARAGRAPHS:]))
+    word_counts: dict[str, float] = {}
+    name_counts: dict[str, float] = {}
+    for weight, text in zip((TITLE_WEIGHT, LEAD_WEIGHT, 1.0), parts):
+        for word, count in Counter(_WORD.findall(text.casefold())).items():
+            if word not in stops:
+                word_counts[word] = word_counts.get(word, 0.0) + weight * count
+        for name, count in Counter(names(text, stops)).items():
+            name_counts[name] = name_counts.get(name, 0.0) + weight * count
+    return Terms(*_hashed(word_counts, b"w"), *_hashed(name_counts, b"n"))
+
+
+def _hashed(counts: dict[str, float], kind: bytes) -> tuple[np.ndarray, np.ndarray]:
+    """(hashes ascending, counts): terms whose hashes collide are added up."""
+    codes = np.fromiter((zlib.crc32(kind + t.encode("utf-8", "surrogatepass")) for t in counts), np.int64, len(counts))
+    values = np.fromiter(counts.values(), np.float64, len(counts))
+    unique, inverse = np.unique(codes, return_inverse=True)
+    return unique, np.bincount(inverse, weights=values, minlength=len(unique))
+
+
+def vectors(articles: Sequence[Article], language: str = "", known: Mapping[str, Terms] | None = None) -> sp.csr_matrix:
+    """One L2-normalised row per article: [word TF-IDF | NAME_WEIGHT * name TF-IDF], float64.
+
+    `known` holds already computed `terms` by article id (the pipeline caches them per file).
+    """
+    found = [known[a.id] if known is not None and a.id in known else terms(a) for a in articles]
+    word_block = _tfidf([t.words for t in found], [t.word_counts for t in found])
+    name_block = _tfidf([t.names for t in found], [t.name_counts for t in found])
+    return _normalize(sp.hstack([word_block, NAME_WEIGHT * name_block], format="csr"))
 
 
 def names(text: str, stops: frozenset[str] = frozenset()) -> list[str]:
@@ -138,17 +175,22 @@ def _trim_connectors(name: str) -> str:
     return " ".join(tokens)
 
 
-def _tfidf(articles: Sequence[Article], analyzer) -> sp.csr_matrix:
-    """Sublinear TF-IDF of weighted counts: headline, lead and rest counted apart, then summed."""
-    parts = []
-    for article in articles:
-        paragraphs = article.paragraphs
-        parts += [article.title, "\n".join(paragraphs[:LEAD_PARAGRAPHS]), "\n".join(paragraphs[LEAD_PARAGRAPHS:])]
-    counts = CountVectorizer(analyzer=analyzer, dtype=np.float64)
-    try:
-        per_part = counts.fit_transform(parts).tocsr()
-    except ValueError:  # no token at all (no names anywhere): one all-zero column, which stacks
-        return sp.csr_matrix((len(articles), 1))
-    weights = sp.kron(sp.identity(len(articles), format="csr"), np.array([[TITLE_WEIGHT, LEAD_WEIGHT, 1.0]]))
-    weighted = (weights @ per_part).tocsr()
-    return TfidfTransformer(sublinear_tf=True, norm="l2").fit_transform(weighted).tocsr()
+def _tfidf(codes: Sequence[np.ndarray], counts: Sequence[np.ndarray]) -> sp.csr_matrix:
+    """Sublinear TF-IDF rows (scikit-learn's smooth IDF: ln((1 + n) / (1 + df)) + 1), L2-normalised."""
+    n = len(codes)
+    lengths = np.fromiter((len(c) for c in codes), dtype=np.int64, count=n)
+    if not lengths.sum():  # no term at all (no names anywhere): one all-zero column, which stacks
+        return sp.csr_matrix((n, 1))
+    columns, flat = np.unique(np.concatenate(codes), return_inverse=True)
+    tf = 1.0 + np.log(np.concatenate(counts))
+    df = np.bincount(flat, minlength=len(columns))
+    idf = np.log((1.0 + n) / (1.0 + df)) + 1.0
+    indptr = np.concatenate([[0], np.cumsum(lengths)])
+    return _normalize(sp.csr_matrix((tf * idf[flat], flat, indptr), shape=(n, len(columns))))
+
+
+def _normalize(matrix: sp.csr_matrix) -> sp.csr_matrix:
+    """Rows scaled to unit L2 norm; all-zero rows stay zero."""
+    norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
+    norms[norms == 0.0] = 1.0
+    return sp.csr_matrix(sp.diags(1.0 / norms) @ matrix)
