@@ -103,8 +103,8 @@ def clean_corpus(cleaned: Sequence[Article]) -> tuple[list[Article], list[Notice
     kept: list[Article] = []
     notices: list[Notice] = []
     for article in cleaned:
-        recurring = boilerplate.get(article.outlet, frozenset())
-        paragraphs = tuple(p for p in article.paragraphs if _key(p) not in recurring)
+        recurring = boilerplate.get(article.outlet)
+        paragraphs = tuple(p for p in article.paragraphs if _key(p) not in recurring) if recurring else article.paragraphs
         record = article.id if shared_paths[article.path] > 1 or not article.path else ""
         if not paragraphs:
             notices.append(Notice(article.path, "no article text left after cleaning", skipped=True, record=record))

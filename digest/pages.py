@@ -221,10 +221,13 @@ def plan(result, templates: Sequence[Path] = ()) -> dict[str, Page]:
     env = environment(templates)
     articles = result.articles
     keys = getattr(result.corpus, "keys", {})
+    # A briefing's content hash covers its event, its articles and the settings.
+    briefing_keys = getattr(result, "briefing_keys", {})
     briefings = sorted(result.briefings, key=_newest_first)
     views = [_briefing_view(b, articles) for b in briefings]
     cited = _cited_sentences(result.briefings)
-    citing = _citing_briefings(views, result.briefings)
+    # Article pages sit one folder down: their links to briefings are made once per briefing.
+    citing = _citing_briefings([_relative(v, up=1) for v in views], result.briefings)
 
     pages: dict[str, Page] = {}
     for briefing, view in zip(briefings, views):
@@ -238,13 +241,13 @@ def plan(result, templates: Sequence[Path] = ()) -> dict[str, Page]:
         }
         meta.update(_dates(briefing))
         pages[briefing_path(briefing.event_id)] = Page(
-            ("briefing", view, sorted(meta.items())),
+            ("briefing", briefing_keys.get(briefing.event_id) or (view, sorted(meta.items()))),
             partial(_render_page, env, "briefing.md.j2", meta, briefing=view),
         )
 
     for article in result.corpus.articles:
         cites = sorted(cited.get(article.id, ()))
-        links = [_relative(v, up=1) for v in citing.get(article.id, ())]
+        links = citing.get(article.id, [])
         # Article pages stay out of the search index: it would hold every article's full text
         # (tens of MB at 10,000 articles) and take the browser seconds to load. Briefings quote
         # and link them; the search finds the briefings.
@@ -268,8 +271,15 @@ def plan(result, templates: Sequence[Path] = ()) -> dict[str, Page]:
         "tags.md": ("tags.md.j2", {"title": "Tags"}),
         "ingest.md": ("ingest.md.j2", {"title": "Ingest report"}),
     }
+    # What the site pages show follows from every briefing and article, every file and notice.
+    everything = (
+        [(b.event_id, briefing_keys.get(b.event_id) or b) for b in briefings],
+        [(a.id, keys.get(a.id) or a) for a in result.corpus.articles],
+        result.corpus.files,
+        result.corpus.notices,
+    )
     for path, (template, meta) in site_pages.items():
-        pages[path] = Page(("site", template, context), partial(_render_page, env, template, meta, **context))
+        pages[path] = Page(("site", template, everything), partial(_render_page, env, template, meta, **context))
     return dict(sorted(pages.items()))
 
 

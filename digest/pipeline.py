@@ -103,7 +103,8 @@ def load(seeds: Path, progress: bool = False, store: Cache = Cache(None)) -> Cor
     time, and an article they change is prepared again.
     """
     paths, notices = read.discover(seeds)
-    keys = {path: _file_key(path, seeds) for path in paths}
+    relative = {path: path.relative_to(seeds).as_posix() for path in paths}
+    keys = {path: _file_key(path, relative[path]) for path in paths}
     known = store.get_many("read", keys.values())
     fresh = [path for path in paths if keys[path] not in known]
     read_now = dict(zip(fresh, _map(_read_one, [(p, seeds) for p in fresh], progress, "read")))
@@ -120,7 +121,7 @@ def load(seeds: Path, progress: bool = False, store: Cache = Cache(None)) -> Cor
     cleaned, problems = clean.clean_corpus(raw)
     notices.extend(problems)
     ready = _prepared(cleaned, done, store, progress)
-    files = sorted({p.relative_to(seeds).as_posix() for p in paths} | {n.path for n in notices if n.path})
+    files = sorted(set(relative.values()) | {n.path for n in notices if n.path})
     by_id = {a.id: a for a in cleaned}
     return Corpus(
         files=tuple(files),
@@ -145,12 +146,12 @@ def _prepared(cleaned: Sequence[Article], done: Mapping[int, Prepared], store: C
     return [done.get(id(a)) or by_key[key_of[id(a)]] for a in cleaned]
 
 
-def _file_key(path: Path, root: Path) -> str:
+def _file_key(path: Path, relative: str) -> str:
     try:
         content = path.read_bytes()
     except OSError as error:  # unreadable: never cached, read_file reports it
-        return cache.key("unreadable", path.relative_to(root).as_posix(), str(error), time.time_ns())
-    return cache.key("file", path.relative_to(root).as_posix(), content)
+        return cache.key("unreadable", relative, str(error), time.time_ns())
+    return cache.key("file", relative, content)
 
 
 def _read_one(job: tuple[Path, Path]) -> tuple[list[Prepared], list[Notice]]:

@@ -158,32 +158,36 @@ def _link_kept(old: Path, new: Path, contents: Mapping[str, bytes], manifest: Ma
     """
     unchanged = 0
     for folder, dirs, files in os.walk(old):
-        rel_folder = Path(folder).relative_to(old)
+        rel_folder = os.path.relpath(folder, old)
+        rel_prefix = "" if rel_folder == "." else rel_folder.replace(os.sep, "/") + "/"
+        target_folder = os.path.join(new, rel_folder)
         dirs.sort()
         for name in dirs:
-            source = Path(folder) / name
-            if source.is_symlink():  # os.walk does not descend into it; keep the link itself
-                os.symlink(os.readlink(source), new / rel_folder / name)
+            source = os.path.join(folder, name)
+            if os.path.islink(source):  # os.walk does not descend into it; keep the link itself
+                os.symlink(os.readlink(source), os.path.join(target_folder, name))
             else:
-                (new / rel_folder / name).mkdir()
+                os.mkdir(os.path.join(target_folder, name))
         for name in sorted(files):
-            rel = (rel_folder / name).as_posix()
+            rel = rel_prefix + name
             if rel == MANIFEST:
                 continue
+            source = os.path.join(folder, name)
             if rel in manifest:
                 data = contents.get(rel)
-                if data is None or _digest(data) != manifest[rel] or not _same_bytes(old / rel, data):
+                if data is None or _digest(data) != manifest[rel] or not _same_bytes(source, data):
                     continue  # changed or stale: written fresh or left out
                 unchanged += 1
-            os.link(old / rel, new / rel, follow_symlinks=False)
+            os.link(source, os.path.join(target_folder, name), follow_symlinks=False)
     removed = sum(1 for rel in manifest if rel not in contents)
     return unchanged, removed
 
 
-def _same_bytes(path: Path, data: bytes) -> bool:
+def _same_bytes(path: str, data: bytes) -> bool:
     """The manifest says what was written; this checks nobody edited the file since."""
     try:
-        return path.stat().st_size == len(data) and path.read_bytes() == data
+        with open(path, "rb") as file:
+            return os.fstat(file.fileno()).st_size == len(data) and file.read() == data
     except OSError:
         return False
 

@@ -472,7 +472,7 @@ def discover(root: Path) -> tuple[list[Path], list[Notice]]:
             notices.append(Notice(path.relative_to(root).as_posix(), problem, skipped=True))
         else:
             files.append(path)
-    files.sort(key=lambda p: p.relative_to(root).as_posix())
+    files.sort(key=lambda p: os.path.relpath(p, root).replace(os.sep, "/"))
     notices.sort(key=lambda n: n.path)
     return files, notices
 
