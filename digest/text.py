@@ -11,7 +11,7 @@ normalisers (`_LIGHT`): without them every inflected or prefixed form is a word 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 
 import unicodedata
@@ -20,7 +20,7 @@ import regex
 
 # ISO 639-1 codes to the language names the libraries use.
 _NAMES = {
-    "ar": "arabic", "cs": "czech", "da": "danish", "de": "german", "el": "greek",
+    "ar": "arabic", "cs": "czech", "ca": "catalan", "da": "danish", "de": "german", "el": "greek",
     "en": "english", "es": "spanish", "fi": "finnish", "fr": "french", "he": "hebrew",
     "hi": "hindi", "hu": "hungarian", "it": "italian", "nl": "dutch", "no": "norwegian",
     "pl": "polish", "pt": "portuguese", "ro": "romanian", "ru": "russian", "sk": "slovak",
@@ -30,6 +30,9 @@ _SNOWBALL = {
     "arabic", "danish", "dutch", "english", "finnish", "french", "german", "hungarian",
     "italian", "norwegian", "portuguese", "romanian", "russian", "spanish", "swedish",
 }
+
+# Languages whose apostrophe marks an elided word ("l'", "d'", "qu'", "dell'").
+_ELIDING = {"french", "italian", "catalan"}
 
 _APOSTROPHES = regex.compile(r"['\u2019\u02bc\u0060\u00b4]")
 _WORD = regex.compile(r"[\p{L}\p{N}][\p{L}\p{M}\p{N}]*")
@@ -48,14 +51,50 @@ def words(text: str) -> list[str]:
     return _WORD.findall(_APOSTROPHES.sub("", text).casefold())
 
 
+def terms(text: str, language: str | None) -> list[str]:
+    """Word tokens for comparing and weighing text: `words`, after two language-aware steps.
+
+    Text is put in Unicode's canonical composed form first, so that two spellings of one
+    letter (a Devanagari letter with a separate nukta sign or precomposed) make one word.
+    In languages that elide articles and pronouns with an apostrophe ("l'attentat",
+    "qu'il"), the apostrophe separates two words instead of gluing them: otherwise
+    "l'attentat" and "cet attentat" would share no word.
+    """
+    text = unicodedata.normalize("NFC", text)
+    if language_name(language) in _ELIDING:
+        text = _APOSTROPHES.sub(" ", text)
+    return words(text)
+
+
 def count_words(text: str) -> int:
     """The budget's unit: whitespace-separated tokens."""
     return len(text.split())
 
 
+class _Memo(dict):
+    """Stems already computed: a plain dict lookup, the stemmer runs once per word."""
+
+    def __init__(self, stem: Callable[[str], str]):
+        super().__init__()
+        self.stem = stem
+
+    def __missing__(self, word: str) -> str:
+        found = self[word] = self.stem(word)
+        return found
+
+
 @lru_cache(maxsize=None)
 def stemmer(language: str | None) -> Callable[[str], str]:
     """A cached stem function for `language`; identity where no stemmer is known."""
+    return _Memo(_stem_function(language)).__getitem__
+
+
+def stem_all(tokens: Sequence[str], language: str | None) -> list[str]:
+    """`stemmer(language)` applied to each token."""
+    return list(map(stemmer(language), tokens))
+
+
+def _stem_function(language: str | None) -> Callable[[str], str]:
     name = language_name(language)
     stem: Callable[[str], str]
     if name in _SNOWBALL:
@@ -70,7 +109,7 @@ def stemmer(language: str | None) -> Callable[[str], str]:
         stem = _LIGHT[name]
     else:
         return _identity
-    return lru_cache(maxsize=200_000)(_letters_only(stem))
+    return _letters_only(stem)
 
 
 def _letters_only(stem: Callable[[str], str]) -> Callable[[str], str]:
@@ -125,10 +164,17 @@ _HINDI_SUFFIXES = tuple(
 )
 
 
+_HINDI_BY_LENGTH = tuple(
+    (n, frozenset(x for x in _HINDI_SUFFIXES if len(x) == n))
+    for n in sorted({len(x) for x in _HINDI_SUFFIXES}, reverse=True)
+)
+
+
 def _hindi(word: str) -> str:
-    for suffix in _HINDI_SUFFIXES:
-        if word.endswith(suffix) and len(word) > len(suffix) + 1:
-            return word[: -len(suffix)]
+    """The longest suffix of _HINDI_SUFFIXES removed, if two letters remain."""
+    for n, suffixes in _HINDI_BY_LENGTH:
+        if len(word) > n + 1 and word[-n:] in suffixes:
+            return word[:-n]
     return word
 
 
@@ -155,6 +201,44 @@ def stop_words(language: str | None) -> frozenset[str]:
 
 
 def stems(text: str, language: str | None) -> list[str]:
-    """Stemmed word tokens of `text`."""
-    stem = stemmer(language)
-    return [stem(w) for w in words(text)]
+    """Stemmed terms of `text`."""
+    return stem_all(terms(text, language), language)
+
+
+# Function words where the libraries' lists fall short. sumy's French list lacks "de", "un",
+# "une", "à", "aux", "cette" and the elided "l", "d", "qu", yet holds content words ("état",
+# "force", "personnes"); jusText's Hindi list is a frequency list of Wikipedia that holds
+# "भारत", "सरकार", "ट्रेन", "स्टेशन". A stop word must be a word that says nothing of the event.
+_FUNCTION_WORDS = {
+    "french": """
+        a à afin ai ainsi alors au aucun aucune aujourd auprès aussi autre autres aux avaient
+        avais avait avant avec avoir ayant c ça car ce ceci cela celle celles celui cependant ces
+        cet cette ceux chacun chaque chez ci comme comment contre d dans de depuis des dès donc
+        dont du durant elle elles en encore entre es est et étaient était étant été être eu eux
+        fait faire font fut hui il ils j je jusqu l la laquelle le lequel les lesquels leur leurs
+        lors lorsqu lorsque lui m ma mais me même mêmes mes moi moins mon n ne ni nos notre nous
+        on ont or ou où par parce parmi pas pendant peu peut plus plusieurs pour pourquoi puis
+        puisqu puisque qu quand que quel quelle quelles quels qui quoi s sa sans se selon sera
+        seront ses si sien soit son sont sous sur t ta tandis te tes toi ton tous tout toute
+        toutes très tu un une vers via vos votre vous y
+    """,
+    "hindi": """
+        अगर अथवा अपना अपनी अपने अब अभी आदि आप इन इनका इनकी इनके इन्हें इस इसका इसकी इसके इसमें
+        इसलिए इसी इसे उन उनका उनकी उनके उनको उन्हें उन्होंने उस उसका उसकी उसके उसको उसने उसी उसे
+        एक एवं ऐसा ऐसी ऐसे और कर करके करता करती करते करना करने कहा का कि किंतु किन्तु किया किए
+        किये किस किसी की कुछ के को कोई कौन क्या क्योंकि गई गए गया गयी गये जब जा जाता जाती जाते
+        जाने जिन जिस जिसका जिसकी जिसके जिसे जैसे जो तक तथा तब तो था थी थीं थे दिया दी द्वारा
+        न ना नहीं ने पर परंतु परन्तु पहले फिर बाद भी मे में मैं यदि यह यहाँ यहां या ये रहा रही
+        रहे लिए लिये लेकिन वह वहाँ वहां वाला वाली वाले वे व साथ से ही हुआ हुई हुए है हैं हो होगा
+        होगी होंगे होता होती होते होने
+    """,
+}
+
+
+@lru_cache(maxsize=None)
+def function_words(language: str | None) -> frozenset[str]:
+    """The summariser's stop words: `stop_words`, or a curated list where the library's falls
+    short; normalised like `terms` output."""
+    name = language_name(language)
+    listed = _FUNCTION_WORDS[name].split() if name in _FUNCTION_WORDS else stop_words(language)
+    return frozenset(w for word in listed for w in terms(word, language))

@@ -7,7 +7,11 @@
 3. Options are scored by the concepts they cover (`concepts`), weighted by how many
    articles report them, and the best set within the word budget is chosen (`select`).
 4. Each chosen sentence becomes a Point citing every article that carries it or a
-   near-copy; points are read in the order the event's articles first told them.
+   near-copy a reader can recognise (`near_duplicates.carries`); points are read in the
+   order the event's articles first told them.
+
+Each distinct sentence text is tokenised and stemmed once (wire copies repeat many), and
+every step works from that analysis.
 """
 
 from __future__ import annotations
@@ -17,10 +21,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from ..models import Article, Briefing, Citation, Event, Point, Sentence
-from ..text import count_words, stems, stop_words, words as word_tokens
+from ..text import count_words, function_words, stem_all, terms
 from .candidates import MIN_WORDS, defects, is_candidate
-from .concepts import LEDE_BOOST, concept_weights, sentence_concepts
-from .near_duplicates import neighbours
+from .concepts import LEDE_BOOST, Concept, concept_weights, concepts_of
+from .near_duplicates import Fingerprint, carries, fingerprint, link
 from .select import Option, choose
 
 __all__ = ["Method", "summarize"]
@@ -45,6 +49,40 @@ DEFAULT = Method()
 TITLE_WORDS = 12  # a title made from the first point keeps this many words
 
 
+@dataclass(frozen=True)
+class _Text:
+    """What the summariser needs to know of one distinct sentence text."""
+
+    words: int  # the budget's unit
+    candidate: bool  # may be shown as a point
+    defects: int  # signs of a damaged copy
+    stems: tuple[str, ...]
+    concepts: frozenset[Concept]
+    print: Fingerprint
+
+
+def _analyse(texts: Sequence[str], lang: str | None) -> tuple[list[int], list[_Text]]:
+    """The id of each text's distinct text, and the analysis of each distinct text."""
+    distinct: dict[str, int] = {}
+    ids = [distinct.setdefault(t, len(distinct)) for t in texts]
+    stop = function_words(lang)
+    found = []
+    for text in distinct:
+        tokens = terms(text, lang)
+        stemmed = stem_all(tokens, lang)
+        found.append(
+            _Text(
+                words=count_words(text),
+                candidate=is_candidate(text),
+                defects=defects(text),
+                stems=tuple(stemmed),
+                concepts=concepts_of(tokens, stemmed, stop),
+                print=fingerprint(text, lang, stemmed),
+            )
+        )
+    return ids, found
+
+
 def summarize(
     event: Event,
     articles: Mapping[str, Article],
@@ -59,14 +97,16 @@ def summarize(
     lang = language or _main_language(members)
     rank = {a.id: k for k, a in enumerate(members)}
     pool = [s for a in members for s in sentences.get(a.id, ())]
-    near = neighbours([s.text for s in pool], lang)
-    depth = _depths(pool)
+    ids, distinct = _analyse([s.text for s in pool], lang)
+    texts = [distinct[k] for k in ids]
+    near = link([t.print for t in distinct], ids)
+    depth = _depths(pool, texts)
 
-    concepts = [sentence_concepts(s.text, lang) for s in pool]
-    weights = concept_weights(*_by_article(members, pool, concepts, depth), lede_boost=method.lede_boost)
-    shown = _collapse(pool, near, rank)
+    concepts = [t.concepts for t in texts]
+    weights = concept_weights(*_by_article(members, pool, concepts, depth, texts), lede_boost=method.lede_boost)
+    shown = _collapse(pool, near, rank, texts)
     options = [
-        Option(words=count_words(pool[i].text), concepts=concepts[i], bonus=_bonus(i, pool, near, depth, method))
+        Option(words=texts[i].words, concepts=concepts[i], bonus=_bonus(i, pool, near, depth, method))
         for i in shown
     ]
     chosen = [shown[k] for k in choose(options, weights, words, _conflicts(shown, near))]
@@ -76,7 +116,7 @@ def summarize(
     dates = sorted(a.date for a in members if a.date)
     return Briefing(
         event_id=event.id,
-        title=_title(members, points, lang),
+        title=_title(members, points, lang, pool, texts),
         points=points,
         article_ids=event.article_ids,
         date_start=dates[0] if dates else None,
@@ -90,39 +130,43 @@ def _main_language(members: Sequence[Article]) -> str | None:
     return min(counts, key=lambda lang: (-counts[lang], lang)) if counts else None
 
 
-def _depths(pool: Sequence[Sentence]) -> list[int]:
+def _depths(pool: Sequence[Sentence], texts: Sequence[_Text]) -> list[int]:
     """For each sentence, how many substantial sentences (not datelines, captions) precede it."""
     seen: dict[str, int] = defaultdict(int)
     found = []
-    for s in pool:
+    for s, t in zip(pool, texts):
         found.append(seen[s.article_id])
-        if count_words(s.text) >= MIN_WORDS:
+        if t.words >= MIN_WORDS:
             seen[s.article_id] += 1
     return found
 
 
 def _by_article(
-    members: Sequence[Article], pool: Sequence[Sentence], concepts: Sequence[frozenset], depth: Sequence[int]
+    members: Sequence[Article],
+    pool: Sequence[Sentence],
+    concepts: Sequence[frozenset],
+    depth: Sequence[int],
+    texts: Sequence[_Text],
 ) -> tuple[list[list[frozenset]], list[frozenset]]:
     """Each article's sentence concepts, and the concepts of its lede (first substantial sentence)."""
     per_article: dict[str, list[frozenset]] = {a.id: [] for a in members}
     lede: dict[str, frozenset] = {a.id: frozenset() for a in members}
-    for s, found, d in zip(pool, concepts, depth):
+    for s, found, d, t in zip(pool, concepts, depth, texts):
         per_article[s.article_id].append(found)
-        if d == 0 and count_words(s.text) >= MIN_WORDS:
+        if d == 0 and t.words >= MIN_WORDS:
             lede[s.article_id] = found
     return [per_article[a.id] for a in members], [lede[a.id] for a in members]
 
 
-def _collapse(pool: Sequence[Sentence], near: Links, rank: Mapping[str, int]) -> list[int]:
+def _collapse(pool: Sequence[Sentence], near: Links, rank: Mapping[str, int], texts: Sequence[_Text]) -> list[int]:
     """One sentence per group of near-copies that may be shown, in pool order.
 
     Candidates are visited best copy first (fewest signs of damage, then earliest);
     each one that is not a copy of a kept sentence is kept, and its copies set aside.
     """
     order = sorted(
-        (i for i, s in enumerate(pool) if is_candidate(s.text)),
-        key=lambda i: (defects(pool[i].text), rank[pool[i].article_id], pool[i].index),
+        (i for i, t in enumerate(texts) if t.candidate),
+        key=lambda i: (texts[i].defects, rank[pool[i].article_id], pool[i].index),
     )
     kept: list[int] = []
     covered: set[int] = set()
@@ -159,6 +203,8 @@ def _point(i: int, pool: Sequence[Sentence], near: Links, rank: Mapping[str, int
     for j, score in [(i, 1.0), *near[i].items()]:
         s = pool[j]
         verbatim = " ".join(s.text.split()) == flat
+        if not verbatim and not carries(s.text, pool[i].text):
+            continue  # close enough not to repeat, too far to show as the same point
         key = (not verbatim, -score, s.index)  # the exact copy, else the closest, else the first
         if s.article_id not in best or key < best[s.article_id][0]:
             best[s.article_id] = (key, s, verbatim)
@@ -169,17 +215,27 @@ def _point(i: int, pool: Sequence[Sentence], near: Links, rank: Mapping[str, int
     return Point(text=pool[i].text, citations=citations)
 
 
-def _title(members: Sequence[Article], points: Sequence[Point], lang: str | None) -> str:
+def _title(
+    members: Sequence[Article],
+    points: Sequence[Point],
+    lang: str | None,
+    pool: Sequence[Sentence],
+    texts: Sequence[_Text],
+) -> str:
     """The headline whose words the event's articles use most; else the first point, shortened."""
-    stop = stop_words(lang)
-    bodies = [set(stems(a.title + "\n" + a.text, lang)) for a in members]
+    stop = function_words(lang)
+    headline = {a.id: terms(a.title, lang) for a in members}
+    bodies = {a.id: set(stem_all(headline[a.id], lang)) for a in members}
+    for s, t in zip(pool, texts):
+        bodies[s.article_id].update(t.stems)
     best, best_score = "", 0.0
     for a in members:
         title = " ".join(a.title.split())
-        content = set(stems(" ".join(w for w in word_tokens(title) if w not in stop), lang))
+        tokens = headline[a.id]
+        content = {stem for word, stem in zip(tokens, stem_all(tokens, lang)) if word not in stop}
         if count_words(title) < 3 or not content:
             continue
-        score = sum(sum(w in body for body in bodies) for w in content) / len(content)
+        score = sum(sum(w in body for body in bodies.values()) for w in content) / len(content)
         if score > best_score:
             best, best_score = title, score
     if best:

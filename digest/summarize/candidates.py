@@ -9,7 +9,8 @@ no leftover web clutter (links, @handles, bullets of symbols).
 from __future__ import annotations
 
 import re
-import unicodedata
+
+import regex
 
 from ..text import count_words
 
@@ -31,7 +32,7 @@ def is_candidate(text: str) -> bool:
     n = count_words(text)
     if n < MIN_WORDS or n > MAX_WORDS:
         return False
-    if _is_question(text) or not _ends_a_statement(text) or _CLUTTER.search(text):
+    if _is_question(text) or not _ends_a_statement(text) or _has_clutter(text):
         return False
     if _letter_share(text) < 0.5 or _starts_mid_sentence(text):
         return False
@@ -68,6 +69,16 @@ def is_bare_quote(text: str) -> bool:
     return not any(mark in inner for mark in "\"“”«»")
 
 
+def _has_clutter(text: str) -> bool:
+    """Links, addresses and handles; the regex runs only when one of its anchors is there."""
+    low = text.lower()
+    if "@" not in low and "//" not in low and "www." not in low and not any(
+        tld in low for tld in (".com", ".org", ".net")
+    ):
+        return False
+    return _CLUTTER.search(text) is not None
+
+
 def _ends_a_statement(text: str) -> bool:
     """Ends with a full stop or the like; headings, bylines and captions mostly do not."""
     return text.rstrip(_CLOSE_QUOTES + ")]} \u00a0")[-1:] in _STATEMENT_ENDS
@@ -77,12 +88,15 @@ def _is_question(text: str) -> bool:
     return text.rstrip(_CLOSE_QUOTES + ")]} \u00a0")[-1:] in _QUESTION_MARKS
 
 
+_NOT_LETTER = regex.compile(r"[^\p{L}\p{M}]+")
+
+
 def _letter_share(text: str) -> float:
-    chars = [c for c in text if not c.isspace()]
+    """Share of letters (and their marks) among the characters that are not spaces."""
+    chars = len("".join(text.split()))
     if not chars:
         return 0.0
-    letters = sum(1 for c in chars if unicodedata.category(c)[0] in "LM")
-    return letters / len(chars)
+    return len(_NOT_LETTER.sub("", text)) / chars
 
 
 def _starts_mid_sentence(text: str) -> bool:

@@ -11,9 +11,9 @@ small for that to leave enough concepts.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
-from ..text import stemmer, stop_words, words
+from ..text import function_words, stem_all, terms
 
 Concept = tuple[str, str]
 
@@ -23,11 +23,15 @@ LEDE_BOOST = 1.0  # extra weight an article gives a concept its lede states
 
 
 def sentence_concepts(text: str, language: str | None) -> frozenset[Concept]:
-    tokens = words(text)
-    stop = stop_words(language)
-    stem = stemmer(language)
+    tokens = terms(text, language)
+    return concepts_of(tokens, stem_all(tokens, language), function_words(language))
+
+
+def concepts_of(tokens: Sequence[str], stemmed: Sequence[str], stop: Collection[str]) -> frozenset[Concept]:
+    """The concepts of a sentence given its terms, their stems and the language's stop words."""
+    keep = [t not in stop for t in tokens]
     return frozenset(
-        (stem(a), stem(b)) for a, b in zip(tokens, tokens[1:]) if not (a in stop and b in stop)
+        (a, b) for a, b, x, y in zip(stemmed, stemmed[1:], keep, keep[1:]) if x or y
     )
 
 
@@ -42,14 +46,11 @@ def concept_weights(
     concepts of its lede. Each article mentioning a concept adds 1, or 1 + `lede_boost`
     when its lede states it.
     """
-    weight: Counter[Concept] = Counter()
-    mentions: Counter[Concept] = Counter()
-    in_a_lede: set[Concept] = set()
+    mentions: Counter[Concept] = Counter()  # articles that mention the concept
+    told: Counter[Concept] = Counter()  # articles whose lede states it
     for sentences, lede in zip(articles, ledes):
-        found = frozenset().union(*sentences)
-        mentions.update(found)
-        in_a_lede |= lede
-        for concept in found:
-            weight[concept] += 1.0 + (lede_boost if concept in lede else 0.0)
-    kept = {c: w for c, w in weight.items() if mentions[c] >= MIN_ARTICLES or c in in_a_lede}
-    return kept if len(kept) >= MIN_CONCEPTS else dict(weight)
+        mentions.update(frozenset().union(*sentences, lede))
+        told.update(lede)
+    weight = {c: n + lede_boost * told[c] for c, n in mentions.items()}
+    kept = {c: w for c, w in weight.items() if mentions[c] >= MIN_ARTICLES or c in told}
+    return kept if len(kept) >= MIN_CONCEPTS else weight

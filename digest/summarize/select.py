@@ -1,30 +1,38 @@
 """Choose the sentences that cover the most concept weight within the word budget.
 
-The exact choice is a small integer program (Gillick & Favre 2009): one 0/1 variable per
-sentence, one 0..1 variable per concept that may only be counted when a chosen sentence
-carries it; the words of the chosen sentences stay within the budget; two sentences that
-repeat each other are never both chosen. SciPy's HiGHS solves it. A greedy pass (best new
-weight per word) runs as well, and its answer is kept when the solver, stopped by its
-limits, found nothing better.
+The objective is Gillick & Favre's (2009): the weight of the concepts that the chosen
+sentences cover, plus each sentence's bonus, with the words within the budget and no two
+sentences that repeat each other. It is made small first, without changing its optimum:
+a concept that only one option carries is that option's own weight, and concepts that the
+same options carry count as one. Then a greedy pass (most new weight per word) runs from
+every promising first sentence at once, as matrix products, and the best result is
+improved by swaps (take one sentence out, put the best one in) while any swap gains.
+
+On TAC 2011 this reaches 99.8% of the exact optimum that an integer program finds (HiGHS,
+`bench/quality.py --variants` compares the two), with the same ROUGE within noise, at a
+few hundredths of the cost: the solver's root work alone took 20-500 ms per event.
+All weights are put on a grid of 1/SCALE, so that every sum is exact whatever order the
+arithmetic takes: the choice cannot depend on the machine.
 """
 
 from __future__ import annotations
 
+import heapq
+import math
+from itertools import repeat
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.optimize import Bounds, LinearConstraint, milp
-from scipy.sparse import coo_array
 
-# The solver stops after this many branch-and-bound nodes (a count, so that the answer
-# does not depend on the machine's speed) or, as a safety net, this many seconds; the
-# greedy answer is kept whenever it covers more.
-NODE_LIMIT = 20_000
-TIME_LIMIT = 20.0
-# The program only sees this many options, those with the most weight per word; a briefing
-# of a few hundred words never needs the rest of a very large event's sentences.
-MAX_OPTIONS = 400
+# The search only sees this many options, those with the most weight per word: a briefing
+# of a few hundred words never needs the rest (on TAC 2011, 80 options and 400 give the
+# same summaries with the exact solver).
+MAX_OPTIONS = 80
+# Greedy passes start from each of this many best options by weight per word (and from none).
+SEEDS = 40
+SCALE = 1024  # weights are rounded to multiples of 1/SCALE: exact sums in any order
+MAX_SWAPS = 50  # a bound on the improving swaps, each of which raises the objective
 
 
 @dataclass(frozen=True)
@@ -41,30 +49,44 @@ def choose(
     weights: Mapping[Hashable, float],
     budget: int,
     conflicts: Sequence[tuple[int, int]] = (),
-    time_limit: float = TIME_LIMIT,
 ) -> list[int]:
     """Indices of the chosen options, ascending."""
-    fitting = [i for i, o in enumerate(options) if 0 < o.words <= budget and _worth(o, weights) > 0]
+    worth = {i: _worth(o, weights) for i, o in enumerate(options) if 0 < o.words <= budget}
+    fitting = [i for i, w in worth.items() if w > 0]
+    if len(fitting) > MAX_OPTIONS:
+        by_rate = sorted(fitting, key=lambda i: (-worth[i] / options[i].words, i))
+        fitting = sorted(by_rate[:MAX_OPTIONS])
+    inside = set(fitting)
+    conflicts = [(a, b) for a, b in conflicts if a in inside and b in inside]
     if not fitting:
         return []
-    if len(fitting) > MAX_OPTIONS:
-        by_rate = sorted(fitting, key=lambda i: -_worth(options[i], weights) / options[i].words)
-        fitting = sorted(by_rate[:MAX_OPTIONS])
-    fallback = greedy(options, weights, budget, conflicts)
-    chosen = _solve(options, fitting, weights, budget, conflicts, time_limit)
-    if chosen is None or value(options, chosen, weights) < value(options, fallback, weights):
-        chosen = fallback
-    return sorted(chosen)
+    if (
+        sum(options[i].words for i in fitting) <= budget
+        and not conflicts
+        and all(options[i].bonus >= 0 for i in fitting)
+    ):
+        return fitting  # all of them fit: each adds weight, none takes any away
+    problem = _Problem.reduce(options, fitting, weights, budget, conflicts)
+    return sorted(fitting[k] for k in problem.solve())
 
 
 def _worth(option: Option, weights: Mapping[Hashable, float]) -> float:
-    return sum(weights.get(c, 0.0) for c in option.concepts) + option.bonus
+    return math.fsum(map(weights.get, option.concepts, repeat(0.0))) + option.bonus
+
+
+def _renumber(conflicts: Sequence[tuple[int, int]], fitting: Sequence[int]) -> list[tuple[int, int]]:
+    position = {i: k for k, i in enumerate(fitting)}
+    return [(position[a], position[b]) for a, b in conflicts]
 
 
 def value(options: Sequence[Option], chosen: Sequence[int], weights: Mapping[Hashable, float]) -> float:
-    """The objective: weight of the concepts covered plus the options' bonuses."""
+    """The objective: weight of the concepts covered plus the options' bonuses.
+
+    Sums are exact (`math.fsum`), so the order in which a set yields its concepts, which
+    varies between processes, cannot change a comparison.
+    """
     covered = set().union(*(options[i].concepts for i in chosen)) if chosen else set()
-    return sum(weights.get(c, 0.0) for c in covered) + sum(options[i].bonus for i in chosen)
+    return math.fsum(weights.get(c, 0.0) for c in covered) + math.fsum(options[i].bonus for i in chosen)
 
 
 def greedy(
@@ -73,7 +95,12 @@ def greedy(
     budget: int,
     conflicts: Sequence[tuple[int, int]] = (),
 ) -> list[int]:
-    """Repeatedly take the option adding the most new weight per word that still fits."""
+    """Repeatedly take the option adding the most new weight per word that still fits.
+
+    Ties go to the lower index. An option's gain only shrinks as more is covered, so the
+    options wait in a heap under the rate they had when last looked at, and only the one on
+    top is looked at again ("lazy greedy", Minoux 1978).
+    """
     blocked: dict[int, set[int]] = {}
     for a, b in conflicts:
         blocked.setdefault(a, set()).add(b)
@@ -82,78 +109,148 @@ def greedy(
     chosen: list[int] = []
     excluded: set[int] = set()
     left = budget
-    while True:
-        best, best_rate = -1, 0.0
-        for i, option in enumerate(options):
-            if i in excluded or not 0 < option.words <= left:
-                continue
-            gain = sum(weights.get(c, 0.0) for c in option.concepts - covered) + option.bonus
-            rate = gain / option.words
-            if rate > best_rate:
-                best, best_rate = i, rate
-        if best < 0:
-            return sorted(chosen)
-        chosen.append(best)
-        covered |= options[best].concepts
-        left -= options[best].words
-        excluded.add(best)
-        excluded |= blocked.get(best, set())
+
+    def rate(i: int) -> float:
+        option = options[i]
+        return (math.fsum(weights.get(c, 0.0) for c in option.concepts - covered) + option.bonus) / option.words
+
+    heap = [(-rate(i), i) for i, o in enumerate(options) if 0 < o.words <= budget]
+    heapq.heapify(heap)
+    while heap:
+        stale, i = heapq.heappop(heap)
+        if i in excluded or options[i].words > left:
+            continue
+        fresh = rate(i)
+        if fresh <= 0:
+            continue
+        if heap and (-fresh, i) > heap[0]:
+            heapq.heappush(heap, (-fresh, i))  # another option may now be better: look again
+            continue
+        chosen.append(i)
+        covered |= options[i].concepts
+        left -= options[i].words
+        excluded.add(i)
+        excluded |= blocked.get(i, set())
+    return sorted(chosen)
 
 
-def _solve(
-    options: Sequence[Option],
-    fitting: Sequence[int],
-    weights: Mapping[Hashable, float],
-    budget: int,
-    conflicts: Sequence[tuple[int, int]],
-    time_limit: float,
-) -> list[int] | None:
-    concepts = sorted(
-        {c for i in fitting for c in options[i].concepts if weights.get(c, 0.0) > 0}, key=repr
-    )
-    column = {c: len(fitting) + k for k, c in enumerate(concepts)}
-    position = {i: k for k, i in enumerate(fitting)}
-    n_vars = len(fitting) + len(concepts)
+class _Problem:
+    """The reduced problem: K options, G groups of concepts, integer-valued weights."""
 
-    # maximise concept weight + bonus  ==  minimise its negative
-    cost = np.zeros(n_vars)
-    for k, i in enumerate(fitting):
-        cost[k] = -options[i].bonus
-    for c, col in column.items():
-        cost[col] = -weights[c]
+    def __init__(self, own: np.ndarray, carries: np.ndarray, group: np.ndarray, words: np.ndarray,
+                 budget: int, blocks: np.ndarray):
+        self.own = own  # (K,) bonus plus the concepts only this option carries
+        self.carries = carries  # (K, G) 1.0 where option k carries a concept of group g
+        self.group = group  # (G,) weight of each group
+        self.words = words  # (K,)
+        self.budget = float(budget)
+        self.blocks = blocks  # (K, K) True where two options repeat each other
 
-    rows, cols, vals, upper = [], [], [], []
+    @classmethod
+    def reduce(
+        cls,
+        options: Sequence[Option],
+        fitting: Sequence[int],
+        weights: Mapping[Hashable, float],
+        budget: int,
+        conflicts: Sequence[tuple[int, int]],
+    ) -> _Problem:
+        own: list[list[float]] = [[options[i].bonus] for i in fitting]
+        carriers: dict[Hashable, list[int]] = {}
+        for k, i in enumerate(fitting):
+            for c in options[i].concepts:
+                if weights.get(c, 0.0) > 0:
+                    carriers.setdefault(c, []).append(k)
+        shared: dict[tuple[int, ...], list[float]] = {}
+        for c, ks in carriers.items():
+            if len(ks) == 1:
+                own[ks[0]].append(weights[c])  # counted exactly when its only carrier is chosen
+            else:
+                shared.setdefault(tuple(ks), []).append(weights[c])
+        groups = sorted(shared)
+        carries = np.zeros((len(fitting), len(groups)))
+        for g, ks in enumerate(groups):
+            carries[list(ks), g] = 1.0
+        position = {i: k for k, i in enumerate(fitting)}
+        blocks = np.zeros((len(fitting), len(fitting)), dtype=bool)
+        for a, b in conflicts:
+            blocks[position[a], position[b]] = blocks[position[b], position[a]] = True
+        return cls(
+            own=_grid([math.fsum(found) for found in own]),
+            carries=carries,
+            group=_grid([math.fsum(shared[g]) for g in groups]),
+            words=np.array([float(options[i].words) for i in fitting]),
+            budget=budget,
+            blocks=blocks,
+        )
 
-    def add_row(entries: list[tuple[int, float]], bound: float) -> None:
-        r = len(upper)
-        for col, val in entries:
-            rows.append(r)
-            cols.append(col)
-            vals.append(val)
-        upper.append(bound)
+    def solve(self) -> list[int]:
+        """The best set found: greedy from each seed, then improving swaps."""
+        rate = (self.own + self.carries @ self.group) / self.words
+        seeds = [-1, *np.argsort(-rate, kind="stable")[:SEEDS].tolist()]
+        chosen, values = self.greedy_from(seeds)
+        best = chosen[int(values.argmax())]  # the first of equal values: the earliest seed
+        return np.flatnonzero(self.improve(best)).tolist()
 
-    add_row([(k, float(options[i].words)) for k, i in enumerate(fitting)], float(budget))
-    carriers: dict[int, list[int]] = {}
-    for k, i in enumerate(fitting):
-        for c in options[i].concepts:
-            if c in column:
-                carriers.setdefault(column[c], []).append(k)
-    for col in sorted(carriers):  # a concept counts only if a chosen sentence carries it
-        add_row([(col, 1.0)] + [(k, -1.0) for k in carriers[col]], 0.0)
-    for a, b in conflicts:
-        if a in position and b in position:
-            add_row([(position[a], 1.0), (position[b], 1.0)], 1.0)
+    def greedy_from(self, seeds: Sequence[int]) -> tuple[np.ndarray, np.ndarray]:
+        """One greedy pass per seed (-1: no seed), all at once; their choices and values."""
+        m, k = len(seeds), len(self.own)
+        chosen = np.zeros((m, k), dtype=bool)
+        covered = np.zeros((m, self.carries.shape[1]), dtype=bool)
+        closed = np.zeros((m, k), dtype=bool)  # chosen or blocked by a chosen option
+        left = np.full(m, self.budget)
+        rows = np.arange(m)
 
-    matrix = coo_array((vals, (rows, cols)), shape=(len(upper), n_vars)).tocsr()
-    integrality = np.zeros(n_vars)
-    integrality[: len(fitting)] = 1  # concept variables come out 0/1 by themselves
-    result = milp(
-        cost,
-        constraints=LinearConstraint(matrix, -np.inf, np.array(upper)),
-        integrality=integrality,
-        bounds=Bounds(0, 1),
-        options={"time_limit": time_limit, "node_limit": NODE_LIMIT, "disp": False},
-    )
-    if result.x is None:
-        return None
-    return [i for k, i in enumerate(fitting) if result.x[k] > 0.5]
+        def take(where: np.ndarray, picks: np.ndarray) -> None:
+            chosen[where, picks] = True
+            covered[where] |= self.carries[picks] > 0
+            closed[where] |= self.blocks[picks]
+            closed[where, picks] = True
+            left[where] -= self.words[picks]
+
+        start = np.array(seeds)
+        seeded = np.flatnonzero(start >= 0)
+        take(seeded, start[seeded])
+        active = rows
+        while active.size:
+            gain = self.own + (self.group * ~covered[active]) @ self.carries.T
+            open_ = ~closed[active] & (self.words <= left[active, None])
+            rate = np.where(open_, gain / self.words, -np.inf)
+            picks = rate.argmax(axis=1)  # ties: the lowest index
+            good = rate[np.arange(active.size), picks] > 0
+            active, picks = active[good], picks[good]
+            take(active, picks)
+        values = chosen.astype(float) @ self.own + covered.astype(float) @ self.group
+        return chosen, values
+
+    def improve(self, chosen: np.ndarray) -> np.ndarray:
+        """Swaps that raise the objective (one option out, or none, and one in), best first."""
+        chosen = chosen.copy()
+        for _ in range(MAX_SWAPS):
+            count = chosen.astype(float) @ self.carries  # carriers of each group among the chosen
+            used = float(self.words[chosen].sum())
+            outs = np.flatnonzero(chosen)
+            # row 0: nothing taken out; row 1 + r: option outs[r] taken out
+            after = np.vstack([count, count - self.carries[outs]])
+            lost = np.concatenate([[0.0], self.own[outs] + ((count > 0) & (after[1:] == 0)) @ self.group])
+            room = self.budget - used + np.concatenate([[0.0], self.words[outs]])
+            gain = self.own + (self.group * (after == 0)) @ self.carries.T - lost[:, None]
+            keep = np.vstack([chosen, np.tile(chosen, (outs.size, 1))])
+            keep[np.arange(1, outs.size + 1), outs] = False
+            blocked = (keep.astype(float) @ self.blocks) > 0
+            open_ = ~keep & ~blocked & (self.words <= room[:, None])
+            open_[np.arange(1, outs.size + 1), outs] = False
+            gain = np.where(open_, gain, -np.inf)
+            best = int(gain.argmax())
+            r, a = divmod(best, gain.shape[1])
+            if gain[r, a] <= 0:
+                break
+            if r:
+                chosen[outs[r - 1]] = False
+            chosen[a] = True
+        return chosen
+
+
+def _grid(values: Sequence[float]) -> np.ndarray:
+    """`values` rounded to multiples of 1/SCALE, kept as whole numbers of them."""
+    return np.rint(np.array(values, dtype=float) * SCALE)
