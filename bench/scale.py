@@ -10,8 +10,9 @@ wire copies) is written into a scratch copy of the project (mkdocs.yml, template
 snapshot of the `digest` package, so edits to the checkout during a long run cannot mix two
 versions of the code), and every step runs in its own child process:
 
-1. the stages one by one through the pipeline functions (load, split_all, events.group,
-   summarize_events, pages.render, publish.write_tree), in one child, without the cache;
+1. the stages one by one through the pipeline functions (load: reading, cleaning, sentences and
+   event terms of every file; events.group, summarize_events, pages.render, publish.write_tree),
+   in one child, without the cache;
 2. `digest build`, cold (no cache);
 3. `digest build` again, unchanged, then after one new article (`corpus.add_article`): seconds,
    and which pages under docs/ were added, changed, removed or rewritten with the same bytes
@@ -19,7 +20,9 @@ versions of the code), and every step runs in its own child process:
 4. `mkdocs build` of the site; of the same pages with the digest plugin left out; and of a
    reference: plain MkDocs Material with as many pages of about the same sizes, made of the same
    text, the same theme, Markdown extensions, nav and not_in_nav, and only the `search` plugin;
-5. the size of `search/search_index.json` and the time `json.loads` takes on it.
+5. the size of `search/search_index.json` and the time `json.loads` takes on it;
+6. Material's search in Chromium on the built site (`bench/search_latency.py`): when its index is
+   ready after navigation, and the slowest answer from the last keystroke to the results.
 
 Cells give wall seconds, CPU seconds (user + system, worker processes included) and peak
 memory: the larger of the biggest single process (`ru_maxrss` from wait4) and the sum over the
@@ -60,7 +63,7 @@ PROJECT_FILES = ("mkdocs.yml", "templates", "docs", "overrides", "hooks")  # cop
 # Each size runs on a copy of the `digest` package taken at its start, so that edits to the
 # checkout during a long run cannot mix two versions of the code (or of its cache key).
 CODE = "code"
-STAGES = ("load", "split_all", "events.group", "summarize_events", "pages.render", "publish.write_tree")
+STAGES = ("load", "events.group", "summarize_events", "pages.render", "publish.write_tree")
 MB = 1024 * 1024
 
 
@@ -187,11 +190,11 @@ def stage_child(seeds: Path, out: Path, templates: Path, in_process: bool = Fals
         return value
 
     settings = pipeline.Settings()
-    corpus = stage("load", lambda: pipeline.load(seeds))
-    sents = stage("split_all", lambda: pipeline.split_all(corpus.articles))
+    corpus = stage("load", lambda: pipeline.load(seeds))  # read, clean, sentences, event terms
+    sents = corpus.sentences
     from digest import events
 
-    evts = stage("events.group", lambda: events.group(corpus.articles))
+    evts = stage("events.group", lambda: events.group(corpus.articles, terms=corpus.terms))
     by_id = {a.id: a for a in corpus.articles}
     briefings = stage("summarize_events", lambda: tuple(pipeline.summarize_events(evts, by_id, sents, settings)))
     result = pipeline.Result(corpus=corpus, sentences=sents, events=evts, briefings=briefings, settings=settings)
@@ -418,9 +421,9 @@ def measure(n: int, work: Path, args: argparse.Namespace) -> dict[str, Step]:
     results.update(measure_builds(n, work, args))
     if args.skip_mkdocs or n > args.mkdocs_max:
         reason = "skipped (--skip-mkdocs)" if args.skip_mkdocs else f"skipped (N > --mkdocs-max {args.mkdocs_max})"
-        results.update({key: Step(notes={"skipped": reason}) for key in MKDOCS_STEPS})
+        results.update({key: Step(notes={"skipped": reason}) for key in (*MKDOCS_STEPS, "search")})
     elif not (work / "mkdocs.yml").is_file():
-        results.update({key: Step(error="no mkdocs.yml in the project") for key in MKDOCS_STEPS})
+        results.update({key: Step(error="no mkdocs.yml in the project") for key in (*MKDOCS_STEPS, "search")})
     else:
         results.update(measure_mkdocs(n, work, args))
     return results
@@ -448,6 +451,8 @@ def measure_mkdocs(n: int, work: Path, args: argparse.Namespace) -> dict[str, St
     logs, code = work / "logs", work / CODE
     results = {"mkdocs site": mkdocs_build(work / "mkdocs.yml", work / "site", logs / "mkdocs-site", args.timeout, code)}
     _say(n, "mkdocs build", results["mkdocs site"])
+    results["search"] = search_step(work / "site", results["mkdocs site"])
+    _say(n, "search in Chromium", results["search"])
     try:  # a config these copies cannot mirror must not end the run
         config = without_digest_plugin(work)
         results["mkdocs no digest"] = mkdocs_build(config, work / "site-no-digest", logs / "mkdocs-no-digest", args.timeout, code)
@@ -463,6 +468,38 @@ def measure_mkdocs(n: int, work: Path, args: argparse.Namespace) -> dict[str, St
         results["mkdocs reference"] = Step(error=f"{type(error).__name__}: {error}"[:160])
     _say(n, "reference mkdocs build", results["mkdocs reference"])
     return results
+
+
+def search_step(site: Path, built: Step) -> Step:
+    """Material's search in Chromium on the built site: when the index is ready after the page
+    loads, and the slowest answer to a query typed once it is (bench/search_latency.py)."""
+    if built.error or not site.is_dir():
+        return Step(error="no site")
+    try:
+        from bench.search_latency import DEFAULT_QUERIES, measure as measure_search
+
+        found = measure_search(site, DEFAULT_QUERIES, timeout=120.0)
+    except Exception as error:  # no Chromium here, say: the other figures still count
+        return Step(error=f"{type(error).__name__}: {error}"[:160])
+    warm = [q for q in found["queries"] if not q["cold"]]
+    failed = [q for q in warm if q["seconds"] is None]
+    if failed or not warm:
+        return Step(error=(failed[0]["error"] if failed else "no query answered") or "no answer")
+    slowest = max(warm, key=lambda q: q["seconds"])
+    return Step(notes={
+        "index ready s": found["index_ready_s"], "slowest s": slowest["seconds"], "slowest query": slowest["query"],
+        "cold s": next((q["seconds"] for q in found["queries"] if q["cold"]), None), "index MB": found["index_mb"],
+    })  # fmt: skip
+
+
+def _search_cell(step: Step) -> str:
+    if step.error or "slowest s" not in step.notes:
+        return _mkdocs_cell(step) if ("skipped" in step.notes or step.error) else "n/a"
+    notes = step.notes
+    ready = f"{notes['index ready s']:.2f} s" if notes["index ready s"] is not None else "n/a"
+    cold = f"{notes['cold s']:.2f} s" if notes["cold s"] is not None else "n/a"
+    return (f"index ready {ready} after navigation; slowest answer {notes['slowest s']:.3f} s "
+            f"('{notes['slowest query']}', last key to results); first query typed at page load {cold}")  # fmt: skip
 
 
 def profile_stages(n: int, work: Path, args: argparse.Namespace, top: int = 40) -> None:
@@ -547,6 +584,7 @@ def table(runs: dict[int, dict[str, Step]]) -> str:
     rows.append(("mkdocs plugin off / reference", [_ratio_cell(runs[n], "mkdocs no digest") for n in sizes]))
     rows.append(("search index, digest site", [_index_cell(runs[n]["mkdocs site"]) for n in sizes]))
     rows.append(("search index, reference", [_index_cell(runs[n]["mkdocs reference"]) for n in sizes]))
+    rows.append(("search in Chromium, digest site", [_search_cell(runs[n].get("search", Step(error="not run"))) for n in sizes]))
     head = "| step | " + " | ".join(f"N={n:,}" for n in sizes) + " |"
     rule = "|---|" + "---|" * len(sizes)
     return "\n".join([head, rule, *("| " + label + " | " + " | ".join(cells) + " |" for label, cells in rows)])
@@ -579,6 +617,9 @@ def targets(runs: dict[int, dict[str, Step]]) -> list[str]:
         warm = runs[10000]["build warm"].notes
         only_changed = add10.notes["rewritten same bytes"] == 0 and warm.get("changed") == 0 and warm.get("rewritten same bytes") == 0
     ratio10 = _ratio(runs.get(10000, {}))
+    search10 = runs.get(10000, {}).get("search")
+    search_ok = None if search10 is None or "slowest s" not in search10.notes else (
+        search10.notes["slowest s"] <= 1 and (search10.notes["index ready s"] or 99) <= 1 + 2)
     peaks = {n: _project_peak(runs[n]) for n in runs}
     lines = [
         f"- read-to-Markdown (`digest build`, cold) at 10k <= 20 s: {verdict(None if cold10 is None else cold10 <= 20)}"
@@ -590,6 +631,8 @@ def targets(runs: dict[int, dict[str, Step]]) -> list[str]:
         f"- ... and only changed pages rewritten (unchanged rebuild rewrites nothing, +1 rewrites no same-bytes page): {verdict(only_changed)}",
         f"- mkdocs build at 10k <= 1.5x reference (CPU seconds): {verdict(None if ratio10 is None else ratio10 <= 1.5)}"
         + (f" ({ratio10:.2f}x)" if ratio10 is not None else ""),
+        f"- search in the browser answers within 1 s at 10k (index ready within 3 s of navigation): {verdict(search_ok)}"
+        + (f" (slowest {search10.notes['slowest s']:.2f} s)" if search_ok is not None else ""),
         f"- peak memory <= 1 GB at 10k: {verdict(None if peaks.get(10000) is None else peaks[10000] <= 1024)}"
         + (f" ({peaks[10000]:,.0f} MB)" if peaks.get(10000) is not None else ""),
         f"- peak memory <= 3 GB at 50k: {verdict(None if peaks.get(50000) is None else peaks[50000] <= 3072)}"

@@ -446,12 +446,15 @@ def _citing_briefings(views: Sequence[BriefingView], briefings: Sequence[Briefin
 
 
 def _marked_paragraphs(article: Article, sentences: Sequence[Sentence], cited: set[int]) -> list[Markup]:
-    """The article's paragraphs as escaped Markdown, each cited sentence in an anchored span.
+    """The article's paragraphs as escaped HTML, each cited sentence in an anchored span.
 
-    Sentence offsets point into `article.text` (paragraphs joined by a blank line), so the
-    paragraph boundaries are recomputed the same way.
+    HTML, not Markdown: the template puts them in a raw HTML block, which Markdown passes through
+    untouched, so the bulk of the site's text costs MkDocs no inline parsing (and nothing in an
+    article can be read as Markdown). Sentence offsets point into `article.text` (paragraphs
+    joined by a blank line), so the paragraph boundaries are recomputed the same way.
     """
     anchored = sorted((s for s in sentences if s.index in cited), key=lambda s: s.start)
+    text = article.text
     marked: list[Markup] = []
     offset = 0
     for paragraph in article.paragraphs:
@@ -461,25 +464,25 @@ def _marked_paragraphs(article: Article, sentences: Sequence[Sentence], cited: s
         for s in anchored:
             if s.start < cursor or s.end > end:
                 continue
-            pieces.append(_escape_keeping_spaces(article.text[cursor:s.start]))
-            pieces.append(f'<span class="cite" id="s{s.index}">{md_escape(article.text[s.start:s.end])}</span>')
+            pieces.append(_html_text(text[cursor:s.start]))
+            pieces.append(f'<span class="cite" id="s{s.index}">{_html_text(text[s.start:s.end])}</span>')
             cursor = s.end
-        pieces.append(_escape_keeping_spaces(article.text[cursor:end]))
-        text = "".join(pieces).strip()
-        if text:
-            marked.append(Markup(text))
+        pieces.append(_html_text(text[cursor:end]))
+        joined = " ".join("".join(pieces).split())
+        if joined:
+            marked.append(Markup(joined))
         offset = end + 2  # the "\n\n" between paragraphs in Article.text
     return marked
 
 
-def _escape_keeping_spaces(text: str) -> str:
-    """`md_escape`, but a space at either edge survives (it separates the text from a span)."""
-    if not text:
-        return ""
-    escaped = md_escape(text)
-    if not escaped:
-        return " "
-    return (" " if text[0].isspace() else "") + escaped + (" " if text[-1].isspace() else "")
+# Braces: no template syntax for a later pass (a macros plugin); brackets: no link syntax, should
+# a site's own template ever put the text outside the raw block.
+_BRACES = str.maketrans({"{": "&#123;", "}": "&#125;", "[": "&#91;", "]": "&#93;"})
+
+
+def _html_text(text: str) -> str:
+    """`text` as HTML text: no control characters, nothing that could open a tag or an entity."""
+    return html.escape(_CONTROL.sub("", text), quote=False).translate(_BRACES)
 
 
 def _by_month(views: Sequence[BriefingView]) -> list[tuple[str, list[BriefingView]]]:

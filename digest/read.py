@@ -27,12 +27,10 @@ from datetime import date, datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import feedparser
 import frontmatter
 import lxml.etree
 import lxml.html
 import markdown
-import trafilatura
 import yaml
 
 from .models import UNKNOWN, Article, Notice
@@ -714,6 +712,8 @@ def _read_html(source: _Input) -> tuple[list[Article], list[Notice]]:
     text, notices = source.text()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # lxml FutureWarnings from inside trafilatura
+        import trafilatura  # here, not at the top: a corpus without HTML never pays its import
+
         found = trafilatura.bare_extraction(
             text, with_metadata=True, include_comments=False, include_tables=False,
             date_extraction_params={"extensive_search": False, "original_date": True},
@@ -839,6 +839,8 @@ def _unique_ids(articles: list[Article]) -> list[Article]:
 
 def _read_feed(source: _Input) -> tuple[list[Article], list[Notice]]:
     # Bytes through a stream: feedparser would fetch a string that looks like a URL.
+    import feedparser  # here, not at the top: most corpora hold no feed
+
     parsed = feedparser.parse(io.BytesIO(source.data))
     if not parsed.entries:
         reason = f" ({_first_line(parsed.bozo_exception)})" if parsed.get("bozo") else ""

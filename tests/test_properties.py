@@ -28,7 +28,7 @@ from hostile import INJECTIONS, scan_html
 
 SAFE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 SAFE_PAGE = re.compile(r"(?:briefings/|articles/)?[a-z0-9][a-z0-9_-]*\.md")
-TEMPLATE_TAGS = re.compile(r'<span class="cite" id="s\d+">|</span>|<!-- material/tags -->')
+TEMPLATE_TAGS = re.compile(r'<span class="cite" id="s\d+">|</span>|<div class="digest-article">|</div>|</?p>|<!-- material/tags -->')
 MARKDOWN_EXTENSIONS = ["attr_list", "md_in_html", "admonition", "tables", "toc"]
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 

@@ -24,11 +24,11 @@ from __future__ import annotations
 
 import numpy as np
 import scipy.sparse as sp
-from scipy.cluster.hierarchy import fcluster, linkage
-from scipy.sparse.csgraph import connected_components
-from scipy.spatial.distance import squareform
 
 from .neighbours import Neighbours, decay, top_per_row
+
+# scipy.cluster and scipy.sparse.csgraph are imported where they are used: they cost more to
+# import (scipy.spatial, scipy.linalg) than a rebuild that reuses its cached events takes.
 
 # The absolute floor: about the median similarity of an article to its most similar *unrelated*
 # article (another ECB+ topic: 0.09, another TAC cluster: 0.10), so a pair below it is no
@@ -73,6 +73,8 @@ def cluster(
 
 def _components(n, rows, cols, scores, level) -> list[np.ndarray]:
     """Article index arrays of the components of edges scoring >= level, none above MAX_COMPONENT."""
+    from scipy.sparse.csgraph import connected_components
+
     strong = scores >= level
     graph = sp.coo_matrix((np.ones(int(strong.sum())), (rows[strong], cols[strong])), shape=(n, n))
     count, labels = connected_components(graph, directed=True, connection="weak")
@@ -95,6 +97,9 @@ def _average_link(vectors, days, dens, members: np.ndarray, floor: float) -> lis
     """Average-link clusters (merge while the mean scaled score is >= 1) of one component."""
     if len(members) == 1:
         return [members]
+    from scipy.cluster.hierarchy import fcluster, linkage
+    from scipy.spatial.distance import squareform
+
     sims = (vectors[members] @ vectors[members].T).toarray()
     sims *= decay(days[members][:, None], days[members][None, :])
     scores = sims / required(dens[members][:, None], dens[members][None, :], floor)
