@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from functools import lru_cache
 
+import re
 import unicodedata
 
 import regex
@@ -36,6 +37,7 @@ _ELIDING = {"french", "italian", "catalan"}
 
 _APOSTROPHES = regex.compile(r"['\u2019\u02bc\u0060\u00b4]")
 _WORD = regex.compile(r"[\p{L}\p{N}][\p{L}\p{M}\p{N}]*")
+_ASCII_WORD = re.compile(r"[a-z0-9]+")
 
 
 def language_name(language: str | None) -> str:
@@ -48,6 +50,8 @@ def language_name(language: str | None) -> str:
 
 def words(text: str) -> list[str]:
     """Case-folded word tokens of `text`, apostrophes removed, punctuation dropped."""
+    if text.isascii():  # the same tokens, found by the faster `re` (most news is ASCII)
+        return _ASCII_WORD.findall(text.replace("'", "").replace("`", "").lower())
     return _WORD.findall(_APOSTROPHES.sub("", text).casefold())
 
 
@@ -60,7 +64,8 @@ def terms(text: str, language: str | None) -> list[str]:
     "qu'il"), the apostrophe separates two words instead of gluing them: otherwise
     "l'attentat" and "cet attentat" would share no word.
     """
-    text = unicodedata.normalize("NFC", text)
+    if not text.isascii():
+        text = unicodedata.normalize("NFC", text)
     if language_name(language) in _ELIDING:
         text = _APOSTROPHES.sub(" ", text)
     return words(text)

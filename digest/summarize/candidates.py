@@ -89,6 +89,7 @@ def _is_question(text: str) -> bool:
 
 
 _NOT_LETTER = regex.compile(r"[^\p{L}\p{M}]+")
+_NOT_ASCII_LETTER = re.compile(r"[^A-Za-z]+")
 
 
 def _letter_share(text: str) -> float:
@@ -96,7 +97,8 @@ def _letter_share(text: str) -> float:
     chars = len("".join(text.split()))
     if not chars:
         return 0.0
-    return len(_NOT_LETTER.sub("", text)) / chars
+    pattern = _NOT_ASCII_LETTER if text.isascii() else _NOT_LETTER
+    return len(pattern.sub("", text)) / chars
 
 
 def _starts_mid_sentence(text: str) -> bool:

@@ -3,8 +3,7 @@
 The objective is Gillick & Favre's (2009): the weight of the concepts that the chosen
 sentences cover, plus each sentence's bonus, with the words within the budget and no two
 sentences that repeat each other. It is made small first, without changing its optimum:
-a concept that only one option carries is that option's own weight, and concepts that the
-same options carry count as one. Then a greedy pass (most new weight per word) runs from
+a concept that only one option carries is that option's own weight. Then a greedy pass (most new weight per word) runs from
 every promising first sentence at once, as matrix products, and the best result is
 improved by swaps (take one sentence out, put the best one in) while any swap gains.
 
@@ -24,6 +23,7 @@ from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
+from scipy.sparse import csr_array
 
 # The search only sees this many options, those with the most weight per word: a briefing
 # of a few hundred words never needs the rest (on TAC 2011, 80 options and 400 give the
@@ -135,13 +135,17 @@ def greedy(
 
 
 class _Problem:
-    """The reduced problem: K options, G groups of concepts, integer-valued weights."""
+    """The reduced problem: K options, G concepts that several carry, integer-valued weights."""
 
-    def __init__(self, own: np.ndarray, carries: np.ndarray, group: np.ndarray, words: np.ndarray,
+    def __init__(self, own: np.ndarray, carries: csr_array, worth: np.ndarray, words: np.ndarray,
                  budget: int, blocks: np.ndarray):
         self.own = own  # (K,) bonus plus the concepts only this option carries
-        self.carries = carries  # (K, G) 1.0 where option k carries a concept of group g
-        self.group = group  # (G,) weight of each group
+        # (K, G) sparse, 1.0 where option k carries concept g. Sparse products
+        # also keep the work on one core: small dense ones go to a threaded BLAS that
+        # spins the second core for nothing.
+        self.carries = carries
+        self.dense = carries.toarray() > 0
+        self.worth = worth  # (G,) weight of each concept
         self.words = words  # (K,)
         self.budget = float(budget)
         self.blocks = blocks  # (K, K) True where two options repeat each other
@@ -155,30 +159,36 @@ class _Problem:
         budget: int,
         conflicts: Sequence[tuple[int, int]],
     ) -> _Problem:
-        own: list[list[float]] = [[options[i].bonus] for i in fitting]
-        carriers: dict[Hashable, list[int]] = {}
+        owner: list[int] = []  # one entry per (option, concept that has weight)
+        concept: list[int] = []
+        weight: list[float] = []
+        ids: dict[Hashable, int] = {}
         for k, i in enumerate(fitting):
             for c in options[i].concepts:
-                if weights.get(c, 0.0) > 0:
-                    carriers.setdefault(c, []).append(k)
-        shared: dict[tuple[int, ...], list[float]] = {}
-        for c, ks in carriers.items():
-            if len(ks) == 1:
-                own[ks[0]].append(weights[c])  # counted exactly when its only carrier is chosen
-            else:
-                shared.setdefault(tuple(ks), []).append(weights[c])
-        groups = sorted(shared)
-        carries = np.zeros((len(fitting), len(groups)))
-        for g, ks in enumerate(groups):
-            carries[list(ks), g] = 1.0
+                w = weights.get(c, 0.0)
+                if w > 0:
+                    owner.append(k)
+                    concept.append(ids.setdefault(c, len(ids)))
+                    weight.append(w)
+        owners, concepts, grid = np.array(owner, dtype=np.intp), np.array(concept, dtype=np.intp), _grid(weight)
+        alone = np.bincount(concepts, minlength=len(ids))[concepts] == 1
+        # a concept only one option carries is counted exactly when that option is chosen
+        own = _grid([options[i].bonus for i in fitting])
+        own += np.bincount(owners[alone], weights=grid[alone], minlength=len(fitting))
+        shared, column = np.unique(concepts[~alone], return_inverse=True)
+        group = np.zeros(len(shared))
+        group[column] = grid[~alone]
+        carries = csr_array(
+            (np.ones(len(column)), (owners[~alone], column)), shape=(len(fitting), len(shared))
+        )
         position = {i: k for k, i in enumerate(fitting)}
         blocks = np.zeros((len(fitting), len(fitting)), dtype=bool)
         for a, b in conflicts:
             blocks[position[a], position[b]] = blocks[position[b], position[a]] = True
         return cls(
-            own=_grid([math.fsum(found) for found in own]),
+            own=own,
             carries=carries,
-            group=_grid([math.fsum(shared[g]) for g in groups]),
+            worth=group,
             words=np.array([float(options[i].words) for i in fitting]),
             budget=budget,
             blocks=blocks,
@@ -186,7 +196,7 @@ class _Problem:
 
     def solve(self) -> list[int]:
         """The best set found: greedy from each seed, then improving swaps."""
-        rate = (self.own + self.carries @ self.group) / self.words
+        rate = (self.own + self.carries @ self.worth) / self.words
         seeds = [-1, *np.argsort(-rate, kind="stable")[:SEEDS].tolist()]
         chosen, values = self.greedy_from(seeds)
         best = chosen[int(values.argmax())]  # the first of equal values: the earliest seed
@@ -203,7 +213,7 @@ class _Problem:
 
         def take(where: np.ndarray, picks: np.ndarray) -> None:
             chosen[where, picks] = True
-            covered[where] |= self.carries[picks] > 0
+            covered[where] |= self.dense[picks]
             closed[where] |= self.blocks[picks]
             closed[where, picks] = True
             left[where] -= self.words[picks]
@@ -213,31 +223,39 @@ class _Problem:
         take(seeded, start[seeded])
         active = rows
         while active.size:
-            gain = self.own + (self.group * ~covered[active]) @ self.carries.T
+            gain = self.own + self._gains(~covered[active])
             open_ = ~closed[active] & (self.words <= left[active, None])
             rate = np.where(open_, gain / self.words, -np.inf)
             picks = rate.argmax(axis=1)  # ties: the lowest index
             good = rate[np.arange(active.size), picks] > 0
             active, picks = active[good], picks[good]
             take(active, picks)
-        values = chosen.astype(float) @ self.own + covered.astype(float) @ self.group
+        values = np.where(chosen, self.own, 0.0).sum(axis=1) + np.where(covered, self.worth, 0.0).sum(axis=1)
         return chosen, values
+
+    def _gains(self, uncovered: np.ndarray) -> np.ndarray:
+        """(M, K): for each row of uncovered concepts, the weight each option would add."""
+        return (self.carries @ (uncovered * self.worth).T).T
 
     def improve(self, chosen: np.ndarray) -> np.ndarray:
         """Swaps that raise the objective (one option out, or none, and one in), best first."""
         chosen = chosen.copy()
         for _ in range(MAX_SWAPS):
-            count = chosen.astype(float) @ self.carries  # carriers of each group among the chosen
+            count = self.dense[chosen].sum(axis=0)  # carriers of each concept among the chosen
             used = float(self.words[chosen].sum())
             outs = np.flatnonzero(chosen)
             # row 0: nothing taken out; row 1 + r: option outs[r] taken out
-            after = np.vstack([count, count - self.carries[outs]])
-            lost = np.concatenate([[0.0], self.own[outs] + ((count > 0) & (after[1:] == 0)) @ self.group])
+            after = np.vstack([count, count - self.dense[outs]])
+            lost = np.concatenate(
+                [[0.0], self.own[outs] + np.where((count > 0) & (after[1:] == 0), self.worth, 0.0).sum(axis=1)]
+            )
             room = self.budget - used + np.concatenate([[0.0], self.words[outs]])
-            gain = self.own + (self.group * (after == 0)) @ self.carries.T - lost[:, None]
+            gain = self.own + self._gains(after == 0) - lost[:, None]
             keep = np.vstack([chosen, np.tile(chosen, (outs.size, 1))])
             keep[np.arange(1, outs.size + 1), outs] = False
-            blocked = (keep.astype(float) @ self.blocks) > 0
+            blocked = np.zeros_like(keep)
+            for k in np.flatnonzero(chosen):
+                blocked[keep[:, k]] |= self.blocks[k]
             open_ = ~keep & ~blocked & (self.words <= room[:, None])
             open_[np.arange(1, outs.size + 1), outs] = False
             gain = np.where(open_, gain, -np.inf)
