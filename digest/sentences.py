@@ -55,7 +55,9 @@ def _spans(paragraph: str) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     for start, end in _punkt_spans(paragraph):
         piece = paragraph[start:end]
-        cuts = [0] + [m.end() for m in _EXTRA_END.finditer(piece) if 0 < m.end() < len(piece)] + [len(piece)]
+        # Every extra sentence end needs a non-ASCII character: most news never pays for the search.
+        extra = () if piece.isascii() else [m.end() for m in _EXTRA_END.finditer(piece) if 0 < m.end() < len(piece)]
+        cuts = [0, *extra, len(piece)]
         for a, b in zip(cuts, cuts[1:]):
             sub = piece[a:b]
             lead = len(sub) - len(sub.lstrip())

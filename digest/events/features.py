@@ -23,8 +23,8 @@ import scipy.sparse as sp
 from ..models import Article
 from ..text import stop_words
 
-TITLE_WEIGHT = 3.0  # the headline, counted as this many copies of itself
-LEAD_WEIGHT = 2.0  # the first LEAD_PARAGRAPHS paragraphs
+TITLE_WEIGHT = 3  # the headline, counted as this many copies of itself
+LEAD_WEIGHT = 2  # the first LEAD_PARAGRAPHS paragraphs
 LEAD_PARAGRAPHS = 2
 NAME_WEIGHT = 1.0  # the name-and-number block next to the word block (1 = as heavy)
 
@@ -74,7 +74,7 @@ class Terms:
     hash about once per corpus, which moves no similarity measurably.
     """
 
-    words: np.ndarray  # int64 term hashes, ascending
+    words: np.ndarray  # int64 term hashes
     word_counts: np.ndarray  # float64: headline x TITLE_WEIGHT + lead x LEAD_WEIGHT + rest
     names: np.ndarray
     name_counts: np.ndarray
@@ -85,23 +85,22 @@ def terms(article: Article) -> Terms:
     stops = stop_words(article.language.casefold())
     paragraphs = article.paragraphs
     parts = (article.title, "\n".join(paragraphs[:LEAD_PARAGRAPHS]), "\n".join(paragraphs[LEAD_PARAGRAPHS:]))
-    word_counts: dict[str, float] = {}
-    name_counts: dict[str, float] = {}
-    for weight, text in zip((TITLE_WEIGHT, LEAD_WEIGHT, 1.0), parts):
-        for word, count in Counter(_WORD.findall(text.casefold())).items():
-            if word not in stops:
-                word_counts[word] = word_counts.get(word, 0.0) + weight * count
-        for name, count in Counter(names(text, stops)).items():
-            name_counts[name] = name_counts.get(name, 0.0) + weight * count
-    return Terms(*_hashed(word_counts, b"w"), *_hashed(name_counts, b"n"))
+    # Weights are small integers: repeating a part's tokens that many times lets one C-level
+    # Counter do the weighted count.
+    words: list[str] = []
+    found_names: list[str] = []
+    for weight, text in zip((TITLE_WEIGHT, LEAD_WEIGHT, 1), parts):
+        words += _WORD.findall(text.casefold()) * int(weight)
+        found_names += names(text, stops) * int(weight)
+    word_counts = {w: c for w, c in Counter(words).items() if w not in stops}
+    return Terms(*_hashed(word_counts, b"w"), *_hashed(Counter(found_names), b"n"))
 
 
-def _hashed(counts: dict[str, float], kind: bytes) -> tuple[np.ndarray, np.ndarray]:
-    """(hashes ascending, counts): terms whose hashes collide are added up."""
+def _hashed(counts: Mapping[str, float], kind: bytes) -> tuple[np.ndarray, np.ndarray]:
+    """(hashes, counts) in the order of `counts`; two terms of one article that share a hash
+    (about once in 100,000 articles) are added up when the corpus matrix is made."""
     codes = np.fromiter((zlib.crc32(kind + t.encode("utf-8", "surrogatepass")) for t in counts), np.int64, len(counts))
-    values = np.fromiter(counts.values(), np.float64, len(counts))
-    unique, inverse = np.unique(codes, return_inverse=True)
-    return unique, np.bincount(inverse, weights=values, minlength=len(unique))
+    return codes, np.fromiter(counts.values(), np.float64, len(counts))
 
 
 def vectors(articles: Sequence[Article], language: str = "", known: Mapping[str, Terms] | None = None) -> sp.csr_matrix:
@@ -182,11 +181,13 @@ def _tfidf(codes: Sequence[np.ndarray], counts: Sequence[np.ndarray]) -> sp.csr_
     if not lengths.sum():  # no term at all (no names anywhere): one all-zero column, which stacks
         return sp.csr_matrix((n, 1))
     columns, flat = np.unique(np.concatenate(codes), return_inverse=True)
-    tf = 1.0 + np.log(np.concatenate(counts))
-    df = np.bincount(flat, minlength=len(columns))
-    idf = np.log((1.0 + n) / (1.0 + df)) + 1.0
     indptr = np.concatenate([[0], np.cumsum(lengths)])
-    return _normalize(sp.csr_matrix((tf * idf[flat], flat, indptr), shape=(n, len(columns))))
+    matrix = sp.csr_matrix((np.concatenate(counts), flat, indptr), shape=(n, len(columns)))
+    matrix.sum_duplicates()  # hash collisions inside one article; also sorts each row's columns
+    df = np.bincount(matrix.indices, minlength=len(columns))
+    idf = np.log((1.0 + n) / (1.0 + df)) + 1.0
+    matrix.data = (1.0 + np.log(matrix.data)) * idf[matrix.indices]
+    return _normalize(matrix)
 
 
 def _normalize(matrix: sp.csr_matrix) -> sp.csr_matrix:
