@@ -112,7 +112,10 @@ def run_child(command: list[str], cwd: Path, log: Path, timeout: float, code: Pa
         child.returncode = os.waitstatus_to_exitcode(status)
     stdout = log.with_suffix(".out").read_text(encoding="utf-8", errors="replace")
     largest = usage.ru_maxrss * 1024 / MB  # ru_maxrss is in KiB on Linux
-    step = Step(seconds=seconds, peak_mb=max(largest, sampler.peak / MB), cpu=usage.ru_utime + usage.ru_stime, largest_mb=largest)
+    # Workers started by a fork server are not this child's children: their CPU time never
+    # reaches its rusage, so the sampled CPU of every process of the group counts too.
+    cpu = max(usage.ru_utime + usage.ru_stime, sampler.cpu_seconds())
+    step = Step(seconds=seconds, peak_mb=max(largest, sampler.peak / MB), cpu=cpu, largest_mb=largest)
     if child.returncode != 0:
         lines = log.with_suffix(".err").read_text(encoding="utf-8", errors="replace").strip().splitlines()
         reason = "timed out" if child.returncode == -9 else (lines[-1] if lines else f"exit status {child.returncode}")
@@ -128,14 +131,19 @@ def _kill_group(pid: int) -> None:
 
 
 class _TreeSampler(threading.Thread):
-    """The largest total resident memory of a process group (the step and its workers)."""
+    """The largest total resident memory of a process group (the step and its workers), and the
+    CPU time of each of its processes as last seen (up to one period short for one that ends)."""
 
     def __init__(self, group: int):
         super().__init__(daemon=True)
         self.group = group
         self.peak = 0
+        self.ticks: dict[int, int] = {}  # pid -> its own user + system clock ticks
         self._done = threading.Event()
         self._page = os.sysconf("SC_PAGE_SIZE")
+
+    def cpu_seconds(self) -> float:
+        return sum(self.ticks.values()) / os.sysconf("SC_CLK_TCK")
 
     def run(self) -> None:
         while not self._done.wait(0.05):
@@ -155,6 +163,8 @@ class _TreeSampler(threading.Thread):
                 fields = stat[stat.rindex(")") + 2 :].split()
                 if int(fields[2]) == self.group:  # field 5 of /proc/pid/stat: process group
                     total += int(Path(entry.path, "statm").read_text().split()[1]) * self._page
+                    pid = int(entry.name)  # fields 14 and 15: utime, stime
+                    self.ticks[pid] = max(self.ticks.get(pid, 0), int(fields[11]) + int(fields[12]))
             except (OSError, ValueError, IndexError):
                 continue  # the process ended while we looked
         return total
@@ -176,7 +186,12 @@ def stage_child(seeds: Path, out: Path, templates: Path, in_process: bool = Fals
         return max(own, workers) / 1024
 
     def cpu() -> float:
-        return sum(u.ru_utime + u.ru_stime for u in map(resource.getrusage, (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)))
+        # This process, its reaped children, and the live workers of the pipeline's pool (which
+        # a fork server starts: they are not our children, and they outlive each stage).
+        own = sum(u.ru_utime + u.ru_stime for u in map(resource.getrusage, (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)))
+        sampler = _TreeSampler(os.getpgrp())
+        sampler._total()
+        return own + sum(ticks for pid, ticks in sampler.ticks.items() if pid != os.getpid()) / os.sysconf("SC_CLK_TCK")
 
     def stage(name, work):
         start, start_cpu = time.perf_counter(), cpu()
@@ -452,7 +467,7 @@ def measure_mkdocs(n: int, work: Path, args: argparse.Namespace) -> dict[str, St
     results = {"mkdocs site": mkdocs_build(work / "mkdocs.yml", work / "site", logs / "mkdocs-site", args.timeout, code)}
     _say(n, "mkdocs build", results["mkdocs site"])
     results["search"] = search_step(work / "site", results["mkdocs site"])
-    _say(n, "search in Chromium", results["search"])
+    print(f"N={n}: search in Chromium: {_search_cell(results['search'])}", file=sys.stderr, flush=True)
     try:  # a config these copies cannot mirror must not end the run
         config = without_digest_plugin(work)
         results["mkdocs no digest"] = mkdocs_build(config, work / "site-no-digest", logs / "mkdocs-no-digest", args.timeout, code)

@@ -267,9 +267,10 @@ def plan(result, templates: Sequence[Path] = ()) -> dict[str, Page]:
     }
     site_pages = {
         "index.md": ("index.md.j2", {"title": "Briefings"}),
-        "archive.md": ("archive.md.j2", {"title": "Archive"}),
+        # Listings of briefings and files: searching them would only find the briefings twice.
+        "archive.md": ("archive.md.j2", {"title": "Archive", "search": {"exclude": True}}),
         "tags.md": ("tags.md.j2", {"title": "Tags"}),
-        "ingest.md": ("ingest.md.j2", {"title": "Ingest report"}),
+        "ingest.md": ("ingest.md.j2", {"title": "Ingest report", "search": {"exclude": True}}),
     }
     # What the site pages show follows from every briefing and article, every file and notice.
     everything = (

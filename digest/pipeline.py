@@ -6,6 +6,8 @@ Every door (the CLI, the MkDocs plugin, the benchmarks) comes through here, so t
 
 from __future__ import annotations
 
+import atexit
+import multiprocessing
 import os
 import time
 from array import array
@@ -326,12 +328,26 @@ def _map(function, jobs: Sequence, progress: bool, desc: str) -> list:
     """`function` over `jobs`, in order; on both cores when there is enough work to pay for the pool."""
     if len(jobs) < _POOL_THRESHOLD or (os.cpu_count() or 1) < 2:
         return [function(job) for job in _progress(jobs, desc, progress)]
-    with ProcessPoolExecutor(max_workers=min(os.cpu_count() or 1, 4)) as pool:
-        chunk = max(1, len(jobs) // 64)
-        return list(_progress(pool.map(function, jobs, chunksize=chunk), desc, progress, total=len(jobs)))
+    chunk = max(1, len(jobs) // 64)
+    return list(_progress(_pool().map(function, jobs, chunksize=chunk), desc, progress, total=len(jobs)))
 
 
 _POOL_THRESHOLD = 200  # below this, starting worker processes costs more than it saves
+_POOL: ProcessPoolExecutor | None = None
+
+
+def _pool() -> ProcessPoolExecutor:
+    """One pool of workers for the whole process (reading and summarising, every rebuild of
+    `mkdocs serve`). Workers come from a fork server that has imported this module and nothing
+    else: forked from the main process instead, each would carry (and, as Python touches every
+    object, copy) the whole corpus the main process holds by then."""
+    global _POOL
+    if _POOL is None:
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload([__name__])
+        _POOL = ProcessPoolExecutor(max_workers=min(os.cpu_count() or 1, 4), mp_context=context)
+        atexit.register(_POOL.shutdown)
+    return _POOL
 
 
 def _progress(items, desc: str, enabled: bool, total: int | None = None):
