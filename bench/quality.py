@@ -44,7 +44,7 @@ from digest import sentences as splitter  # noqa: E402
 from digest.models import Article, Briefing, Event, Sentence  # noqa: E402
 from digest.summarize import Method, summarize  # noqa: E402
 from digest.summarize.near_duplicates import MIN_SHARED  # noqa: E402
-from digest.text import stemmer, stop_words, words  # noqa: E402
+from digest.text import function_words, stemmer, terms, words  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "data"
 TAC_ENGLISH = Path("tac2011-multiling") / "mds_english.jsonl"
@@ -149,7 +149,7 @@ class _Tokenizer:
         return tuple(s.text for s in splitter.split(Article(id="x", title="", paragraphs=paragraphs)))
 
     def to_words(self, sentence: str) -> list[str]:
-        return words(sentence)
+        return terms(sentence, self.language)
 
 
 def _sumy(make: Callable[[Callable[[str], str]], object]) -> System:
@@ -163,7 +163,7 @@ def _sumy(make: Callable[[Callable[[str], str]], object]) -> System:
             )
         )
         summarizer = make(stemmer(cluster.language))
-        summarizer.stop_words = stop_words(cluster.language)
+        summarizer.stop_words = function_words(cluster.language)
         ranked: list[str] = []
 
         def keep_ranking(infos):  # sumy hands the sentences best first; keep that order
@@ -401,7 +401,7 @@ def report(
         "with Porter stemming; the other languages use a tokenizer that keeps Unicode words",
         "(rouge-score's own drops every non-ASCII letter), case-folded, without stemming.",
         "Lead takes the first sentence of each article in turn, then the second, and so on.",
-        "LexRank and TextRank are sumy's, fed our sentences, words, stemmer and stop words, and",
+        "LexRank and TextRank are sumy's, fed our sentences, terms, stemmer and stop words, and",
         "fill the budget best-ranked first (their last sentence is cut at the budget). Ours uses",
         "whole sentences only, never over the budget. Citation checks cover every briefing made",
         f"above plus the seeds' briefing. Run time: {seconds:.0f} s.",
@@ -437,6 +437,7 @@ VARIANTS = {
     "no bonus for sentences several articles carry": Method(copy_bonus=0.0),
     "larger bonus for sentences several articles carry (5, the former default)": Method(copy_bonus=5.0),
     "no position tie-breaker": Method(position_prior=0.0),
+    "exact selection (HiGHS integer program) instead of the search": Method(exact=True),
 }
 
 

@@ -43,6 +43,7 @@ class Method:
     # Kept small next to concept weight (tens of article counts per sentence), so that it
     # breaks near-ties instead of overriding coverage (5.0 scored lower on TAC, bench --variants).
     copy_bonus: float = 2.0
+    exact: bool = False  # solve the selection's integer program instead of searching (slow)
 
 
 DEFAULT = Method()
@@ -109,7 +110,7 @@ def summarize(
         Option(words=texts[i].words, concepts=concepts[i], bonus=_bonus(i, pool, near, depth, method))
         for i in shown
     ]
-    chosen = [shown[k] for k in choose(options, weights, words, _conflicts(shown, near))]
+    chosen = [shown[k] for k in choose(options, weights, words, _conflicts(shown, near), exact=method.exact)]
     chosen.sort(key=lambda i: min((rank[pool[j].article_id], pool[j].index) for j in [i, *near[i]]))
     points = tuple(_point(i, pool, near, rank) for i in chosen)
 
