@@ -212,11 +212,12 @@ def render(result, templates: Sequence[Path] = ()) -> dict[str, str]:
     return {path: page.make() for path, page in plan(result, templates).items()}
 
 
-def plan(result, templates: Sequence[Path] = ()) -> dict[str, Page]:
+def plan(result, templates: Sequence[Path] = (), views: Mapping[str, "BriefingView"] | None = None) -> dict[str, Page]:
     """Every page of `result`, not rendered yet: a rebuild renders only pages whose inputs changed.
 
     An article's inputs name it by its content hash (`result.corpus.keys`) when the pipeline
-    made one: its sentences and their anchors follow from its text.
+    made one: its sentences and their anchors follow from its text. `views` are briefing views
+    already made (`briefing_view`), by event id.
     """
     env = environment(templates)
     articles = result.articles
@@ -224,7 +225,8 @@ def plan(result, templates: Sequence[Path] = ()) -> dict[str, Page]:
     # A briefing's content hash covers its event, its articles and the settings.
     briefing_keys = getattr(result, "briefing_keys", {})
     briefings = sorted(result.briefings, key=_newest_first)
-    views = [_briefing_view(b, articles) for b in briefings]
+    known = views or {}
+    views = [known.get(b.event_id) or briefing_view(b, articles) for b in briefings]
     cited = _cited_sentences(result.briefings)
     # Article pages sit one folder down: their links to briefings are made once per briefing.
     citing = _citing_briefings([_relative(v, up=1) for v in views], result.briefings)
@@ -351,7 +353,8 @@ def _invert(text: str) -> str:
     return "".join(chr(0x10FFFF - ord(c)) for c in text)
 
 
-def _briefing_view(briefing: Briefing, articles: Mapping[str, Article]) -> BriefingView:
+def briefing_view(briefing: Briefing, articles: Mapping[str, Article]) -> BriefingView:
+    """What a template shows of a briefing: numbered sources, linked citations, dates."""
     numbers = {aid: n for n, aid in enumerate(briefing.article_ids, 1)}
     # A cited article missing from article_ids still gets a number rather than a broken link.
     for point in briefing.points:

@@ -270,7 +270,14 @@ def render_pages(result: Result, templates: Sequence[Path] = (), store: Cache = 
     """`pages.render`, reusing every page whose inputs (and templates, and code) are unchanged."""
     from . import pages
 
-    planned = pages.plan(result, templates)
+    # A briefing's view follows from the briefing and its articles, both in its content hash.
+    view_keys = {b.event_id: cache.key("view", result.briefing_keys.get(b.event_id) or b) for b in result.briefings}
+    known_views = store.get_many("view", view_keys.values())
+    articles = result.articles
+    views = {e: known_views.get(k) or pages.briefing_view(b, articles) for b, (e, k) in zip(result.briefings, view_keys.items())}
+    store.put_many("view", {k: views[e] for e, k in view_keys.items() if k not in known_views})
+    store.keep_only("view", view_keys.values())
+    planned = pages.plan(result, templates, views)
     version = pages.templates_digest(templates)
     keys = {path: cache.key("page", path, page.inputs, version) for path, page in planned.items()}
     known = store.get_many("page", keys.values())

@@ -54,6 +54,11 @@ def write_tree(pages: Mapping[str, str], out: Path) -> dict[str, int]:
     if clashes:
         raise ValueError(f"refusing to overwrite hand-written files in {out}: {', '.join(clashes)}")
 
+    if old_manifest.keys() == contents.keys() and all(
+        _digest(data) == old_manifest[p] and _same_bytes(os.path.join(out, p), data) for p, data in contents.items()
+    ):
+        return {"written": 0, "unchanged": len(contents), "removed": 0}  # nothing to swap in
+
     staging = staging_dir(out)
     counts = {"written": 0, "unchanged": 0, "removed": 0}
     try:

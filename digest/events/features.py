@@ -79,6 +79,18 @@ class Terms:
     names: np.ndarray
     name_counts: np.ndarray
 
+    def __reduce__(self):
+        # Pickled as raw bytes: ten thousand of them load from the cache several times faster
+        # than as numpy arrays.
+        return _terms_from_bytes, tuple(a.tobytes() for a in (self.words, self.word_counts, self.names, self.name_counts))
+
+
+def _terms_from_bytes(words: bytes, word_counts: bytes, names: bytes, name_counts: bytes) -> Terms:
+    return Terms(
+        np.frombuffer(words, np.int64), np.frombuffer(word_counts, np.float64),
+        np.frombuffer(names, np.int64), np.frombuffer(name_counts, np.float64),
+    )  # fmt: skip
+
 
 def terms(article: Article) -> Terms:
     """The weighted term counts of `article` (in its own language's stop words)."""
