@@ -7,7 +7,8 @@ from pathlib import Path
 
 from conftest import SEEDS
 
-from digest import cache, pipeline
+from digest import cache, pipeline, sentences
+from digest.events import features
 
 
 def copy_seeds(target: Path, order: list[Path]) -> Path:
@@ -60,3 +61,57 @@ def test_cache_keeps_only_live_entries(tmp_path):
     assert store.get_many("ns", ["a", "b"]) == {"b": (2, "x")}
     store.close()
     assert cache.Cache(None).get_many("ns", ["b"]) == {}
+
+
+def _tree(out: Path) -> dict[str, bytes]:
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+
+
+def _write_story(folder: Path, name: str, outlet: str, title: str, body: str) -> None:
+    (folder / name).write_text(f"---\ntitle: {title}\ndate: 2022-02-0{len(name) % 9 + 1}\nsource: {outlet}\n---\n\n{body}\n", encoding="utf-8")
+
+
+def test_a_cached_rebuild_writes_what_a_cold_build_writes_and_only_that(tmp_path):
+    """Edits, a new file and a deleted one: the cached build equals a cold build, byte for
+    byte, and rewrites only the pages whose content changed."""
+    seeds = copy_seeds(tmp_path / "seeds", sorted(SEEDS.iterdir()))
+    _write_story(seeds, "quake.md", "Wire", "Earthquake shakes coastal town", "A strong earthquake shook the coastal town of Ayvalik on Tuesday, damaging old houses. Rescue teams searched the rubble through the night.")
+    _write_story(seeds, "match.md", "Sports Daily", "Local club wins the cup final", "The local club won the cup final on Sunday after a penalty shoot-out. Fans celebrated in the main square until dawn.")
+    cache_dir, warm_out = tmp_path / "cache", tmp_path / "warm"
+    pipeline.build(seeds, warm_out, cache_dir=cache_dir)
+    before = {p: (warm_out / p).stat().st_mtime_ns for p in _tree(warm_out)}
+
+    victim = sorted(seeds.glob("*.txt"))[0]
+    victim.write_text(victim.read_text(encoding="utf-8").replace("Biden", "Bidden"), encoding="utf-8")
+    (seeds / "match.md").unlink()
+    _write_story(seeds, "storm.md", "Wire", "Storm floods river valley", "Heavy rain flooded the river valley on Wednesday and cut off three villages. The army sent boats to carry people out.")
+    report = pipeline.build(seeds, warm_out, cache_dir=cache_dir)
+    pipeline.build(seeds, tmp_path / "cold")
+
+    warm, cold = _tree(warm_out), _tree(tmp_path / "cold")
+    assert warm == cold
+    untouched = {p for p in before.keys() & warm.keys() if (warm_out / p).stat().st_mtime_ns == before[p]}
+    assert report.written == len(warm) - 1 - len(untouched)  # all but the manifest and the untouched
+    quake = next(p for p in warm if p.startswith("briefings/") and "earthquake" in p)
+    assert quake in untouched  # an event no edit reached keeps its page as it was
+
+
+def test_articles_the_corpus_rules_change_are_split_again(tmp_path):
+    """An outlet's recurring paragraph is cut from all its articles after the per-file work
+    was done and cached; their sentences and terms must follow the cut text."""
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    plug = "Subscribe to our newsletter for the best stories of the week, delivered every Friday morning."
+    topics = ["harbour", "bridge", "library", "stadium", "hospital", "airport"]
+    for n, topic in enumerate(topics):
+        _write_story(seeds, f"{topic}.md", "Gazette", f"City opens new {topic}", f"The city opened its new {topic} on Monday after years of work. Officials said it would serve thousands of residents.\n\n{plug}")
+    for cache_dir in (None, tmp_path / "cache", tmp_path / "cache"):
+        result = pipeline.run(seeds, cache_dir=cache_dir)
+        for article in result.corpus.articles:
+            assert plug not in article.text
+            assert result.sentences[article.id] == sentences.split(article)
+            assert _same_terms(result.corpus.terms[article.id], features.terms(article))
+
+
+def _same_terms(a, b) -> bool:
+    return all((getattr(a, f) == getattr(b, f)).all() for f in ("words", "word_counts", "names", "name_counts"))
