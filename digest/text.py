@@ -3,7 +3,7 @@
 Words are Unicode letters and digits with their combining marks (so Devanagari vowel
 signs stay inside a word), case-folded, with apostrophes dropped so that "I'm" and a
 copy that lost its apostrophe ("Im") give the same token. Stemmers and stop-word lists
-come from libraries that work offline: nltk's Snowball stemmers (no data download),
+come from libraries that work offline: Snowball's stemmers (PyStemmer, no data download),
 sumy's Czech stemmer and sumy's stop-word lists, with jusText's lists for languages
 sumy lacks. Greek, Hebrew and Hindi, which those libraries do not stem, get light
 normalisers (`_LIGHT`): without them every inflected or prefixed form is a word of its own.
@@ -103,9 +103,9 @@ def _stem_function(language: str | None) -> Callable[[str], str]:
     name = language_name(language)
     stem: Callable[[str], str]
     if name in _SNOWBALL:
-        from nltk.stem.snowball import SnowballStemmer
+        import Stemmer  # PyStemmer: Snowball's own C stemmers, imported in milliseconds
 
-        stem = SnowballStemmer(name).stem
+        stem = Stemmer.Stemmer(name).stemWord
     elif name in ("czech", "slovak"):
         from sumy.nlp.stemmers.czech import stem_word
 

@@ -24,7 +24,6 @@ from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.optimize import Bounds, LinearConstraint, milp
 from scipy.sparse import csr_array, eye, hstack, vstack
 
 # The search only sees this many options, those with the most weight per word: a briefing
@@ -211,6 +210,8 @@ class _Problem:
 
     def exact(self) -> list[int]:
         """The optimum by integer programming; the search's answer if the node limit cuts it short."""
+        from scipy.optimize import Bounds, LinearConstraint, milp  # here: only this variant needs it
+
         k, g = self.carries.shape
         rows = [
             csr_array(np.concatenate([self.words, np.zeros(g)])[None, :]),  # the budget
