@@ -102,19 +102,7 @@ def similarity(a: Fingerprint, b: Fingerprint, idf: Mapping[str, float]) -> floa
 
 def near_copy_score(a: Fingerprint, b: Fingerprint, idf: Mapping[str, float]) -> float | None:
     """The similarity of `a` and `b` when they are near-copies of each other, else None."""
-    if not a.words or not b.words:
-        return None
-    if a.words == b.words:
-        return 1.0
-    if len(a.words & b.words) < MIN_SHARED:
-        return None
-    shorter, longer = (a, b) if len(a.words) <= len(b.words) else (b, a)
-    if not shorter.numbers <= longer.numbers:
-        return None
-    if len(shorter.pairs & longer.pairs) < MIN_PAIRS * len(shorter.pairs):
-        return None
-    score = similarity(a, b, idf)
-    return score if score >= THRESHOLD else None
+    return _score(a, b, _weight(a.words, idf), _weight(b.words, idf), idf)
 
 
 def is_near_copy(a: Fingerprint, b: Fingerprint, idf: Mapping[str, float]) -> bool:
