@@ -481,12 +481,15 @@ def _marked_paragraphs(article: Article, sentences: Sequence[Sentence], cited: s
 
 # Braces: no template syntax for a later pass (a macros plugin); brackets: no link syntax, should
 # a site's own template ever put the text outside the raw block.
-_BRACES = str.maketrans({"{": "&#123;", "}": "&#125;", "[": "&#91;", "]": "&#93;"})
+_BRACES = (("{", "&#123;"), ("}", "&#125;"), ("[", "&#91;"), ("]", "&#93;"))
 
 
 def _html_text(text: str) -> str:
     """`text` as HTML text: no control characters, nothing that could open a tag or an entity."""
-    return html.escape(_CONTROL.sub("", text), quote=False).translate(_BRACES)
+    text = html.escape(_CONTROL.sub("", text), quote=False)
+    for brace, reference in _BRACES:  # str.replace: several times faster than str.translate here
+        text = text.replace(brace, reference)
+    return text
 
 
 def _by_month(views: Sequence[BriefingView]) -> list[tuple[str, list[BriefingView]]]:
