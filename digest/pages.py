@@ -289,9 +289,9 @@ def plan(result, templates: Sequence[Path] = (), views: Mapping[str, "BriefingVi
 def templates_digest(templates: Sequence[Path] = ()) -> str:
     """A hash of every template a render may use, override folders first (part of a page's cache key)."""
     digest = hashlib.sha256()
-    for folder in [*templates, DEFAULT_TEMPLATES]:
+    for place, folder in enumerate([*templates, DEFAULT_TEMPLATES]):
         folder = Path(folder)
-        digest.update(str(folder).encode())
+        digest.update(f"folder {place}\0".encode())  # its rank, not its path: a moved checkout keeps its cache
         if folder.is_dir():
             for path in sorted(folder.rglob("*")):
                 if path.is_file():
