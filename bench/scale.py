@@ -633,8 +633,10 @@ def targets(runs: dict[int, dict[str, Step]]) -> list[str]:
         only_changed = add10.notes["rewritten same bytes"] == 0 and warm.get("changed") == 0 and warm.get("rewritten same bytes") == 0
     ratio10 = _ratio(runs.get(10000, {}))
     search10 = runs.get(10000, {}).get("search")
+    # A reader's view: every query answered within a second of the last keystroke, the first
+    # one typed as soon as the page has loaded (while the index may still be loading) included.
     search_ok = None if search10 is None or "slowest s" not in search10.notes else (
-        search10.notes["slowest s"] <= 1 and (search10.notes["index ready s"] or 99) <= 1 + 2)
+        search10.notes["slowest s"] <= 1 and (search10.notes["cold s"] if search10.notes["cold s"] is not None else 99) <= 1)
     peaks = {n: _project_peak(runs[n]) for n in runs}
     lines = [
         f"- read-to-Markdown (`digest build`, cold) at 10k <= 20 s: {verdict(None if cold10 is None else cold10 <= 20)}"
@@ -646,8 +648,8 @@ def targets(runs: dict[int, dict[str, Step]]) -> list[str]:
         f"- ... and only changed pages rewritten (unchanged rebuild rewrites nothing, +1 rewrites no same-bytes page): {verdict(only_changed)}",
         f"- mkdocs build at 10k <= 1.5x reference (CPU seconds): {verdict(None if ratio10 is None else ratio10 <= 1.5)}"
         + (f" ({ratio10:.2f}x)" if ratio10 is not None else ""),
-        f"- search in the browser answers within 1 s at 10k (index ready within 3 s of navigation): {verdict(search_ok)}"
-        + (f" (slowest {search10.notes['slowest s']:.2f} s)" if search_ok is not None else ""),
+        f"- search in the browser answers within 1 s at 10k (a query typed at page load, and every later one): {verdict(search_ok)}"
+        + (f" (at page load {search10.notes['cold s']:.2f} s, later ones at most {search10.notes['slowest s']:.2f} s)" if search_ok is not None and search10.notes["cold s"] is not None else ""),
         f"- peak memory <= 1 GB at 10k: {verdict(None if peaks.get(10000) is None else peaks[10000] <= 1024)}"
         + (f" ({peaks[10000]:,.0f} MB)" if peaks.get(10000) is not None else ""),
         f"- peak memory <= 3 GB at 50k: {verdict(None if peaks.get(50000) is None else peaks[50000] <= 3072)}"

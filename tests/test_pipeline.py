@@ -115,3 +115,9 @@ def test_articles_the_corpus_rules_change_are_split_again(tmp_path):
 
 def _same_terms(a, b) -> bool:
     return all((getattr(a, f) == getattr(b, f)).all() for f in ("words", "word_counts", "names", "name_counts"))
+
+
+def test_the_worker_pool_keeps_the_order_of_the_jobs():
+    """Enough jobs to start the pool (its workers come from a fork server): results in input order."""
+    jobs = ["x" * (n * 7 % 31) for n in range(pipeline._POOL_THRESHOLD + 50)]
+    assert pipeline._map(len, jobs, False, "test") == [len(job) for job in jobs]
