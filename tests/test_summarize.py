@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from digest import sentences as splitter
 from digest.models import Article, Briefing, Event, Sentence
-from digest.summarize import Method, summarize
+from digest.summarize import summarize
 from digest.summarize.candidates import is_bare_quote, is_candidate
 from digest.summarize.concepts import concept_weights, sentence_concepts
 from digest.summarize.near_duplicates import carries, fingerprint, idf_weights, is_near_copy, neighbours

@@ -48,7 +48,7 @@ STRICTER = 1.25  # factor on the edge score each time a component is too large
 def density(n: int, neighbours: Neighbours) -> np.ndarray:
     """Mean similarity of each article's NEIGHBOURHOOD nearest non-copy neighbours (0 if none)."""
     distinct = neighbours.sims < DUPLICATE
-    rows, cols, sims = neighbours.rows[distinct], neighbours.cols[distinct], neighbours.sims[distinct]
+    rows, sims = neighbours.rows[distinct], neighbours.sims[distinct]
     kept = top_per_row(rows, sims, NEIGHBOURHOOD)
     return np.bincount(rows[kept], weights=sims[kept], minlength=n) / NEIGHBOURHOOD
 
