@@ -147,11 +147,15 @@ class _TreeSampler(threading.Thread):
 
     def run(self) -> None:
         while not self._done.wait(0.05):
-            self.peak = max(self.peak, self._total())
+            self.sample()
 
     def stop(self) -> None:
         self._done.set()
         self.join()
+
+    def sample(self) -> None:
+        """One look at the group: its total memory now (kept if the largest yet), each process's CPU."""
+        self.peak = max(self.peak, self._total())
 
     def _total(self) -> int:
         total = 0
@@ -190,7 +194,7 @@ def stage_child(seeds: Path, out: Path, templates: Path, in_process: bool = Fals
         # a fork server starts: they are not our children, and they outlive each stage).
         own = sum(u.ru_utime + u.ru_stime for u in map(resource.getrusage, (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)))
         sampler = _TreeSampler(os.getpgrp())
-        sampler._total()
+        sampler.sample()
         return own + sum(ticks for pid, ticks in sampler.ticks.items() if pid != os.getpid()) / os.sysconf("SC_CLK_TCK")
 
     def stage(name, work):

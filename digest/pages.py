@@ -221,9 +221,9 @@ def plan(result, templates: Sequence[Path] = (), views: Mapping[str, "BriefingVi
     """
     env = environment(templates)
     articles = result.articles
-    keys = getattr(result.corpus, "keys", {})
+    keys = result.corpus.keys
     # A briefing's content hash covers its event, its articles and the settings.
-    briefing_keys = getattr(result, "briefing_keys", {})
+    briefing_keys = result.briefing_keys
     briefings = sorted(result.briefings, key=_newest_first)
     known = views or {}
     views = [known.get(b.event_id) or briefing_view(b, articles) for b in briefings]

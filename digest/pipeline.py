@@ -10,7 +10,6 @@ import atexit
 import multiprocessing
 import os
 import time
-from array import array
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from concurrent.futures import ProcessPoolExecutor
@@ -53,13 +52,12 @@ class Prepared:
 
     article: Article
     key: str  # content hash of the article (and of the code)
-    spans: bytes  # its sentences' (start, end) offsets as int64 pairs (see `sentences.from_spans`)
+    spans: bytes  # its sentences, packed (`sentences.to_spans`)
     terms: Terms
 
 
 def prepare(article: Article) -> Prepared:
-    found = sentences.split(article)
-    spans = array("q", [offset for s in found for offset in (s.start, s.end)]).tobytes()
+    spans = sentences.to_spans(sentences.split(article))
     return Prepared(article, cache.key("article", article), spans, features.terms(article))
 
 
@@ -72,9 +70,7 @@ class SentenceMap(Mapping[str, tuple[Sentence, ...]]):
 
     def __getitem__(self, article_id: str) -> tuple[Sentence, ...]:
         if article_id not in self._made:
-            offsets = array("q")
-            offsets.frombytes(self._spans[article_id])
-            self._made[article_id] = sentences.from_spans(self._articles[article_id], offsets)
+            self._made[article_id] = sentences.from_spans(self._articles[article_id], self._spans[article_id])
         return self._made[article_id]
 
     def __iter__(self) -> Iterator[str]:
@@ -182,7 +178,8 @@ def run_articles(
     """Events and briefings for an already read corpus."""
     articles = {a.id: a for a in corpus.articles}
     keys = {a.id: corpus.keys.get(a.id) or cache.key("article", a) for a in corpus.articles}
-    sents = corpus.sentences if len(corpus.sentences) == len(articles) else split_all(corpus.articles)
+    # A corpus from `load` carries every article's sentences; one built by hand may not.
+    sents = corpus.sentences if all(a in corpus.sentences for a in articles) else split_all(corpus.articles)
 
     groups_key = cache.key("events", sorted(keys.values()))
     evts = store.get_many("events", [groups_key]).get(groups_key)
@@ -261,7 +258,7 @@ def run_and_render(
     store = Cache(cache_dir / "cache.sqlite" if cache_dir is not None else None)
     try:
         result = run_articles(load(seeds, progress, store), settings, progress, store)
-        return result, render_pages(result, [t for t in templates if Path(t).is_dir()], store)
+        return result, render_pages(result, templates, store)
     finally:
         store.close()
 
@@ -274,9 +271,12 @@ def render_pages(result: Result, templates: Sequence[Path] = (), store: Cache = 
     view_keys = {b.event_id: cache.key("view", result.briefing_keys.get(b.event_id) or b) for b in result.briefings}
     known_views = store.get_many("view", view_keys.values())
     articles = result.articles
-    views = {e: known_views.get(k) or pages.briefing_view(b, articles) for b, (e, k) in zip(result.briefings, view_keys.items())}
-    store.put_many("view", {k: views[e] for e, k in view_keys.items() if k not in known_views})
+    made_views = {
+        view_keys[b.event_id]: pages.briefing_view(b, articles) for b in result.briefings if view_keys[b.event_id] not in known_views
+    }
+    store.put_many("view", made_views)
     store.keep_only("view", view_keys.values())
+    views = {event_id: known_views.get(k) or made_views[k] for event_id, k in view_keys.items()}
     planned = pages.plan(result, templates, views)
     version = pages.templates_digest(templates)
     keys = {path: cache.key("page", path, page.inputs, version) for path, page in planned.items()}

@@ -54,8 +54,9 @@ def write_tree(pages: Mapping[str, str], out: Path) -> dict[str, int]:
     if clashes:
         raise ValueError(f"refusing to overwrite hand-written files in {out}: {', '.join(clashes)}")
 
+    digests = {p: _digest(data) for p, data in contents.items()}
     if old_manifest.keys() == contents.keys() and all(
-        _digest(data) == old_manifest[p] and _same_bytes(os.path.join(out, p), data) for p, data in contents.items()
+        digests[p] == old_manifest[p] and _same_bytes(os.path.join(out, p), data) for p, data in contents.items()
     ):
         return {"written": 0, "unchanged": len(contents), "removed": 0}  # nothing to swap in
 
@@ -65,7 +66,7 @@ def write_tree(pages: Mapping[str, str], out: Path) -> dict[str, int]:
         staging.parent.mkdir(parents=True, exist_ok=True)
         staging.mkdir()
         if out.is_dir():
-            counts["unchanged"], counts["removed"] = _link_kept(out, staging, contents, old_manifest)
+            counts["unchanged"], counts["removed"] = _link_kept(out, staging, contents, digests, old_manifest)
         for path, data in sorted(contents.items()):
             target = staging / path
             if target.exists():
@@ -73,7 +74,7 @@ def write_tree(pages: Mapping[str, str], out: Path) -> dict[str, int]:
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)
             counts["written"] += 1
-        manifest = {"generated": {p: _digest(d) for p, d in sorted(contents.items())}}
+        manifest = {"generated": dict(sorted(digests.items()))}
         (staging / MANIFEST).write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n", encoding="utf-8")
         swap_into_place(staging, out)
     finally:
@@ -149,14 +150,16 @@ class _Checker:
         if folder not in self.folders:
             self.folders[folder] = (self.out / folder).resolve()
         resolved = self.folders[folder] / pure.name
-        if pure.name != MANIFEST and (resolved.is_symlink() or resolved.is_dir()):
+        if resolved.is_symlink() or resolved.is_dir():  # the page itself may lead elsewhere
             resolved = resolved.resolve()
         if not resolved.is_relative_to(self.out) or resolved == self.out:
             raise ValueError(f"page path resolves outside {self.out}: {path!r}")
         return pure.as_posix()
 
 
-def _link_kept(old: Path, new: Path, contents: Mapping[str, bytes], manifest: Mapping[str, str]) -> tuple[int, int]:
+def _link_kept(
+    old: Path, new: Path, contents: Mapping[str, bytes], digests: Mapping[str, str], manifest: Mapping[str, str]
+) -> tuple[int, int]:
     """Hard-link into `new` every hand-written file and every unchanged generated one.
 
     Returns (unchanged, removed) counts of generated pages.
@@ -180,7 +183,7 @@ def _link_kept(old: Path, new: Path, contents: Mapping[str, bytes], manifest: Ma
             source = os.path.join(folder, name)
             if rel in manifest:
                 data = contents.get(rel)
-                if data is None or _digest(data) != manifest[rel] or not _same_bytes(source, data):
+                if data is None or digests[rel] != manifest[rel] or not _same_bytes(source, data):
                     continue  # changed or stale: written fresh or left out
                 unchanged += 1
             os.link(source, os.path.join(target_folder, name), follow_symlinks=False)

@@ -40,14 +40,14 @@ def group(
     events: list[Event] = []
     for language in sorted({a.language.casefold() for a in articles}):
         batch = sorted((a for a in articles if a.language.casefold() == language), key=lambda a: a.id)
-        events += [make_event(part) for part in _groups(batch, language, floor, terms)]
+        events += [make_event(part) for part in _groups(batch, floor, terms)]
     return ordered(events, by_id)
 
 
-def _groups(articles: list[Article], language: str, floor: float, terms) -> list[list[Article]]:
+def _groups(articles: list[Article], floor: float, terms) -> list[list[Article]]:
     if len(articles) == 1:
         return [articles]
-    vectors = features.vectors(articles, language, terms)
+    vectors = features.vectors(articles, terms)
     days = neighbours.day_numbers(articles)
     near = neighbours.nearest(vectors, days, k=linkage.NEIGHBOURHOOD * 2, floor=floor)
     return [[articles[i] for i in members] for members in linkage.cluster(vectors, days, near, floor)]

@@ -102,8 +102,8 @@ def terms(article: Article) -> Terms:
     words: list[str] = []
     found_names: list[str] = []
     for weight, text in zip((TITLE_WEIGHT, LEAD_WEIGHT, 1), parts):
-        words += _WORD.findall(text.casefold()) * int(weight)
-        found_names += names(text, stops) * int(weight)
+        words += _WORD.findall(text.casefold()) * weight
+        found_names += names(text, stops) * weight
     word_counts = {w: c for w, c in Counter(words).items() if w not in stops}
     return Terms(*_hashed(word_counts, b"w"), *_hashed(Counter(found_names), b"n"))
 
@@ -115,7 +115,7 @@ def _hashed(counts: Mapping[str, float], kind: bytes) -> tuple[np.ndarray, np.nd
     return codes, np.fromiter(counts.values(), np.float64, len(counts))
 
 
-def vectors(articles: Sequence[Article], language: str = "", known: Mapping[str, Terms] | None = None) -> sp.csr_matrix:
+def vectors(articles: Sequence[Article], known: Mapping[str, Terms] | None = None) -> sp.csr_matrix:
     """One L2-normalised row per article: [word TF-IDF | NAME_WEIGHT * name TF-IDF], float64.
 
     `known` holds already computed `terms` by article id (the pipeline caches them per file).
