@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from functools import lru_cache
+from pathlib import Path
 
 import re
 import unicodedata
@@ -107,14 +108,30 @@ def _stem_function(language: str | None) -> Callable[[str], str]:
 
         stem = Stemmer.Stemmer(name).stemWord
     elif name in ("czech", "slovak"):
-        from sumy.nlp.stemmers.czech import stem_word
-
-        stem = stem_word
+        stem = _czech_stemmer()
     elif name in _LIGHT:
         stem = _LIGHT[name]
     else:
         return _identity
     return _letters_only(stem)
+
+
+def _czech_stemmer() -> Callable[[str], str]:
+    """sumy's Czech stemmer, loaded without `sumy.nlp.stemmers`, whose package imports nltk
+    (about 2.5 s in every worker process that meets a Czech article)."""
+    import importlib.util
+    import sys
+
+    name = "sumy.nlp.stemmers.czech"
+    if name not in sys.modules:
+        package = importlib.util.find_spec("sumy")
+        assert package is not None and package.origin is not None
+        spec = importlib.util.spec_from_file_location(name, Path(package.origin).parent / "nlp" / "stemmers" / "czech.py")
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        sys.modules[name] = module
+    return sys.modules[name].stem_word
 
 
 def _letters_only(stem: Callable[[str], str]) -> Callable[[str], str]:

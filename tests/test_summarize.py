@@ -295,6 +295,19 @@ def test_concepts_skip_stop_word_pairs_and_count_articles():
     assert weights[("0", "z")] == 2.0 and weights[("r", "s")] == 2.0 and ("p", "q") not in weights
 
 
+def test_czech_stemming_does_not_import_nltk():
+    # sumy's stemmer package imports nltk, which costs seconds in every worker process.
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from digest.text import stems; "
+        "print(stems('hlavní hlavního', 'cs'), 'nltk' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "['hlavn', 'hlavn'] False"
+
+
 def test_light_stemmers_join_the_forms_of_a_word_in_greek_hebrew_and_hindi():
     # Greek: capitals drop the accent, lower case keeps it
     assert stems("ΠΡΩΘΥΠΟΥΡΓΟΣ πρωθυπουργός", "el") == ["πρωθυπουργοσ"] * 2
