@@ -268,8 +268,8 @@ def plan(result, templates: Sequence[Path] = (), views: Mapping[str, "BriefingVi
         "file_count": len(result.corpus.files),
     }
     site_pages = {
-        "index.md": ("index.md.j2", {"title": "Briefings"}),
         # Listings of briefings and files: searching them would only find the briefings twice.
+        "index.md": ("index.md.j2", {"title": "Briefings", "search": {"exclude": True}}),
         "archive.md": ("archive.md.j2", {"title": "Archive", "search": {"exclude": True}}),
         "tags.md": ("tags.md.j2", {"title": "Tags"}),
         "ingest.md": ("ingest.md.j2", {"title": "Ingest report", "search": {"exclude": True}}),

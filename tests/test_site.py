@@ -248,6 +248,23 @@ def test_briefing_html_has_summary_and_citation_links(built):
         assert f'href="briefings/{slug(briefing.event_id)}/"' in (site / "index.html").read_text(encoding="utf-8")
 
 
+def test_search_index_holds_each_briefing_once_and_no_citation_marks(built):
+    from digest import pipeline
+
+    project, site, _ = built
+    index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    located = [doc["location"] for doc in index["docs"]]
+    # Listings and article copies are left out: a search finds each briefing, and only there.
+    assert not [where for where in located if where.startswith(("articles/", "archive/", "ingest/")) or where.startswith("#")]
+    summaries = {doc["location"]: doc["text"] for doc in index["docs"] if doc["location"].endswith("/#summary")}
+    for briefing in pipeline.run(project / "seeds").briefings:
+        text = summaries[f"briefings/{pages.page_slug(briefing.event_id)}/#summary"]
+        words = re.sub(r"<[^>]+>", " ", text)
+        assert all(" ".join(re.findall(r"\w+", point.text)) in " ".join(re.findall(r"\w+", words)) for point in briefing.points)
+        # Citation numbers are links to follow, not words to find: "[1]" would match every briefing.
+        assert not re.search(r"\[\d+\]", text), text[:200]
+
+
 def test_no_external_resources(built):
     _, site, _ = built
     external = re.compile(r'(?:src|href)="(?:https?:)?//(?!127\.0\.0\.1)', re.I)
