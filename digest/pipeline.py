@@ -73,6 +73,9 @@ class SentenceMap(Mapping[str, tuple[Sentence, ...]]):
             self._made[article_id] = sentences.from_spans(self._articles[article_id], self._spans[article_id])
         return self._made[article_id]
 
+    def __contains__(self, article_id: object) -> bool:
+        return article_id in self._spans  # Mapping's own would build the sentences to find out
+
     def __iter__(self) -> Iterator[str]:
         return iter(self._spans)
 

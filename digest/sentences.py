@@ -7,6 +7,7 @@ Arabic question mark) are split on those marks as well.
 
 from __future__ import annotations
 
+import re
 from array import array
 from collections.abc import Sequence
 
@@ -23,6 +24,14 @@ _EXTRA_END = regex.compile(
     # a full stop with no space after it between words of a script without capitals, where
     # no abbreviation is likely: at least three characters before it and two after
     r"|(?<=[\p{Arabic}\p{Hebrew}\p{Devanagari}]{3}\.)(?=[\p{Arabic}\p{Hebrew}\p{Devanagari}]{2})"
+)
+
+
+# Every match of _EXTRA_END needs one of these characters: text without them (English with
+# curly quotes, French, Greek...) skips the slow look-behind search.
+_EXTRA_SCRIPTS = re.compile(
+    "[\u0591-\u06ff\u0750-\u077f\u0870-\u097f\u3002\ua8e0-\ua8ff\ufb1d-\ufdff\ufe70-\uff1f"
+    "\U00010e60-\U00010e7e\U00010ec2-\U00010eff\U00011b00-\U00011b09\U0001ee00-\U0001eef1]"
 )
 
 
@@ -56,8 +65,8 @@ def _spans(paragraph: str) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     for start, end in _punkt_spans(paragraph):
         piece = paragraph[start:end]
-        # Every extra sentence end needs a non-ASCII character: most news never pays for the search.
-        extra = () if piece.isascii() else [m.end() for m in _EXTRA_END.finditer(piece) if 0 < m.end() < len(piece)]
+        # Every extra sentence end needs a character of those scripts: most news never pays for the search.
+        extra = [m.end() for m in _EXTRA_END.finditer(piece) if 0 < m.end() < len(piece)] if _EXTRA_SCRIPTS.search(piece) else ()
         cuts = [0, *extra, len(piece)]
         for a, b in zip(cuts, cuts[1:]):
             sub = piece[a:b]

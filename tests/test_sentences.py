@@ -100,3 +100,15 @@ def test_offsets_hold_on_every_tac_article(shared_data):
             for record in json.loads(line)["articles"]:
                 paragraphs = tuple(p for p in record["text"].split("\n\n") if p.strip())
                 assert_well_formed(Article(id="t", title="", paragraphs=paragraphs))
+
+
+def test_the_quick_script_check_never_skips_a_sentence_end_it_should_find():
+    # _EXTRA_END only runs on sentences that _EXTRA_SCRIPTS finds a character in: every character
+    # its look-behinds need must be one of those.
+    import regex
+
+    from digest.sentences import _EXTRA_SCRIPTS
+
+    needed = regex.compile(r"[\u0964\u0965\u061f\u06d4\u3002\uff01\uff1f\p{Arabic}\p{Hebrew}\p{Devanagari}]")
+    missed = [hex(c) for c in range(0x110000) if needed.match(chr(c)) and not _EXTRA_SCRIPTS.match(chr(c))]
+    assert not missed
