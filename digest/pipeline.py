@@ -33,9 +33,8 @@ class Settings:
 class Corpus:
     """What reading and cleaning made of a folder: every file is accounted for.
 
-    The per-article work that needs no other article (sentences, event terms) is done with the
-    reading, on both cores, and cached with it; `sentences`, `terms` and `keys` hold it by
-    article id.
+    The per-article work that needs no other article (sentences, event terms) is done on both
+    cores and cached; `sentences`, `terms` and `keys` hold it by article id.
     """
 
     files: tuple[str, ...]  # every file seen, relative POSIX paths, sorted
@@ -43,22 +42,19 @@ class Corpus:
     notices: tuple[Notice, ...]
     sentences: Mapping[str, tuple[Sentence, ...]] = field(default_factory=dict)
     terms: Mapping[str, Terms] = field(default_factory=dict)
-    keys: Mapping[str, str] = field(default_factory=dict)  # content hash of each article
+    keys: Mapping[str, str] = field(default_factory=dict)  # a hash naming each article's content
 
 
 @dataclass(frozen=True)
 class Prepared:
-    """One clean article with the work done on it alone, compact enough to cache by the thousand."""
+    """The work done on one clean article alone, compact enough to cache by the thousand."""
 
-    article: Article
-    key: str  # content hash of the article (and of the code)
     spans: bytes  # its sentences, packed (`sentences.to_spans`)
     terms: Terms
 
 
 def prepare(article: Article) -> Prepared:
-    spans = sentences.to_spans(sentences.split(article))
-    return Prepared(article, cache.key("article", article), spans, features.terms(article))
+    return Prepared(sentences.to_spans(sentences.split(article)), features.terms(article))
 
 
 class SentenceMap(Mapping[str, tuple[Sentence, ...]]):
@@ -98,10 +94,11 @@ class Result:
 
 
 def load(seeds: Path, progress: bool = False, store: Cache = Cache(None)) -> Corpus:
-    """Read, clean and prepare every file below `seeds`; files whose bytes are unchanged come from `store`.
+    """Read, clean and prepare every file below `seeds`; work on unchanged input comes from `store`.
 
-    The per-article work is cached with the read; the cross-corpus cleaning rules run every
-    time, and an article they change is prepared again.
+    Two passes on both cores, with the cross-corpus cleaning rules between them, so that no
+    article is split twice: reading and per-article cleaning (cached by the file's bytes), then
+    sentences and event terms of the final articles (cached by the article's content).
     """
     paths, notices = read.discover(seeds)
     relative = {path: path.relative_to(seeds).as_posix() for path in paths}
@@ -111,40 +108,39 @@ def load(seeds: Path, progress: bool = False, store: Cache = Cache(None)) -> Cor
     read_now = dict(zip(fresh, _map(_read_one, [(p, seeds) for p in fresh], progress, "read")))
     store.put_many("read", {keys[p]: read_now[p] for p in fresh})
     store.keep_only("read", keys.values())
-    done: dict[int, Prepared] = {}  # by id() of the article object
+    # An article the corpus rules leave alone (the same object) is named by its file and place
+    # there, which is cheaper than hashing its text; one they change, by its content.
+    origin: dict[int, str] = {}
     raw: list[Article] = []
     for path in paths:
         found, problems = read_now[path] if path in read_now else known[keys[path]]
-        for item in found:
-            done[id(item.article)] = item
-            raw.append(item.article)
+        for index, article in enumerate(found):
+            origin[id(article)] = cache.key("from file", keys[path], index)
+            raw.append(article)
         notices.extend(problems)
     cleaned, problems = clean.clean_corpus(raw)
     notices.extend(problems)
-    ready = _prepared(cleaned, done, store, progress)
+    article_keys = {a.id: origin.get(id(a)) or cache.key("article", a) for a in cleaned}
+    ready = _prepared(cleaned, article_keys, store, progress)
     files = sorted(set(relative.values()) | {n.path for n in notices if n.path})
-    by_id = {a.id: a for a in cleaned}
     return Corpus(
         files=tuple(files),
         articles=tuple(cleaned),
         notices=tuple(read.merge_notices(notices)),
-        sentences=SentenceMap(by_id, {p.article.id: p.spans for p in ready}),
-        terms={p.article.id: p.terms for p in ready},
-        keys={p.article.id: p.key for p in ready},
+        sentences=SentenceMap({a.id: a for a in cleaned}, {aid: p.spans for aid, p in ready.items()}),
+        terms={aid: p.terms for aid, p in ready.items()},
+        keys=article_keys,
     )
 
 
-def _prepared(cleaned: Sequence[Article], done: Mapping[int, Prepared], store: Cache, progress: bool) -> list[Prepared]:
-    """The prepared form of every article; those the corpus rules changed are cached on their own."""
-    # The corpus rules hand back the very object of an article they left alone.
-    key_of = {id(a): cache.key("article", a) for a in cleaned if id(a) not in done}
-    known = store.get_many("prepared", key_of.values())
-    todo = {k: a for a in cleaned if (k := key_of.get(id(a))) is not None and k not in known}
-    made = dict(zip(todo, _map(prepare, list(todo.values()), progress, "prepare")))
+def _prepared(cleaned: Sequence[Article], keys: Mapping[str, str], store: Cache, progress: bool) -> dict[str, Prepared]:
+    """The prepared form of every article by id, from `store` or made on both cores."""
+    known = store.get_many("prepared", keys.values())
+    todo = [a for a in cleaned if keys[a.id] not in known]
+    made = dict(zip((keys[a.id] for a in todo), _map(prepare, todo, progress, "prepare")))
     store.put_many("prepared", made)
-    store.keep_only("prepared", key_of.values())
-    by_key = {**known, **made}
-    return [done.get(id(a)) or by_key[key_of[id(a)]] for a in cleaned]
+    store.keep_only("prepared", keys.values())
+    return {a.id: known.get(keys[a.id]) or made[keys[a.id]] for a in cleaned}
 
 
 def _file_key(path: Path, relative: str) -> str:
@@ -155,10 +151,10 @@ def _file_key(path: Path, relative: str) -> str:
     return cache.key("file", relative, content)
 
 
-def _read_one(job: tuple[Path, Path]) -> tuple[list[Prepared], list[Notice]]:
+def _read_one(job: tuple[Path, Path]) -> tuple[list[Article], list[Notice]]:
     path, root = job
     articles, notices = read.read_file(path, root)
-    return [prepare(clean.clean_article(a)) for a in articles], notices
+    return [clean.clean_article(a) for a in articles], notices
 
 
 def split_all(articles: Iterable[Article]) -> dict[str, tuple[Sentence, ...]]:
