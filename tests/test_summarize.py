@@ -295,6 +295,16 @@ def test_concepts_skip_stop_word_pairs_and_count_articles():
     assert weights[("0", "z")] == 2.0 and weights[("r", "s")] == 2.0 and ("p", "q") not in weights
 
 
+
+def test_concepts_of_a_big_event_need_more_than_a_fifth_of_its_articles():
+    common = frozenset({(str(k), "z") for k in range(12)})  # what every article says
+    pair, trio = frozenset({("two", "say")}), frozenset({("three", "say")})
+    articles = [[common | pair | trio]] * 2 + [[common | trio]] + [[common]] * 7
+    weights = concept_weights(articles, ledes=[frozenset()] * 10)
+    assert ("three", "say") in weights and ("two", "say") not in weights
+    # in an event of five articles, two are enough
+    assert ("two", "say") in concept_weights(articles[:5], ledes=[frozenset()] * 5)
+
 def test_czech_stemming_does_not_import_nltk():
     # sumy's stemmer package imports nltk, which costs seconds in every worker process.
     import subprocess
