@@ -280,10 +280,15 @@ def render_pages(result: Result, templates: Sequence[Path] = (), store: Cache = 
     version = pages.templates_digest(templates)
     keys = {path: cache.key("page", path, page.inputs, version) for path, page in planned.items()}
     known = store.get_many("page", keys.values())
-    made = {keys[path]: page.make() for path, page in planned.items() if keys[path] not in known}
+    todo = [path for path in planned if keys[path] not in known]
+    made = dict(zip((keys[path] for path in todo), _map(_make_page, [planned[path].make for path in todo], False, "render")))
     store.put_many("page", made)
     store.keep_only("page", keys.values())
     return {path: known.get(key) or made[key] for path, key in keys.items()}
+
+
+def _make_page(make) -> str:
+    return make()
 
 
 def cluster_records(records: Sequence[dict], progress: bool = False) -> tuple[list[tuple[str, str]], list[Notice]]:

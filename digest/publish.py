@@ -65,15 +65,17 @@ def write_tree(pages: Mapping[str, str], out: Path) -> dict[str, int]:
     try:
         staging.parent.mkdir(parents=True, exist_ok=True)
         staging.mkdir()
+        kept: set[str] = set()
         if out.is_dir():
-            counts["unchanged"], counts["removed"] = _link_kept(out, staging, contents, digests, old_manifest)
-        for path, data in sorted(contents.items()):
-            target = staging / path
-            if target.exists():
-                continue  # hard-linked: same bytes as before
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
-            counts["written"] += 1
+            kept, counts["removed"] = _link_kept(out, staging, contents, digests, old_manifest)
+            counts["unchanged"] = len(kept)
+        fresh = sorted(path for path in contents if path not in kept)
+        for folder in sorted({os.path.dirname(path) for path in fresh} - {""}):
+            os.makedirs(os.path.join(staging, folder), exist_ok=True)
+        for path in fresh:
+            with open(os.path.join(staging, path), "xb") as file:  # "x": nothing is there to overwrite
+                file.write(contents[path])
+        counts["written"] = len(fresh)
         manifest = {"generated": dict(sorted(digests.items()))}
         (staging / MANIFEST).write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n", encoding="utf-8")
         swap_into_place(staging, out)
@@ -159,12 +161,12 @@ class _Checker:
 
 def _link_kept(
     old: Path, new: Path, contents: Mapping[str, bytes], digests: Mapping[str, str], manifest: Mapping[str, str]
-) -> tuple[int, int]:
+) -> tuple[set[str], int]:
     """Hard-link into `new` every hand-written file and every unchanged generated one.
 
-    Returns (unchanged, removed) counts of generated pages.
+    Returns the generated pages kept (relative paths) and the count of those removed.
     """
-    unchanged = 0
+    kept: set[str] = set()
     for folder, dirs, files in os.walk(old):
         rel_folder = os.path.relpath(folder, old)
         rel_prefix = "" if rel_folder == "." else rel_folder.replace(os.sep, "/") + "/"
@@ -185,10 +187,10 @@ def _link_kept(
                 data = contents.get(rel)
                 if data is None or digests[rel] != manifest[rel] or not _same_bytes(source, data):
                     continue  # changed or stale: written fresh or left out
-                unchanged += 1
+                kept.add(rel)
             os.link(source, os.path.join(target_folder, name), follow_symlinks=False)
     removed = sum(1 for rel in manifest if rel not in contents)
-    return unchanged, removed
+    return kept, removed
 
 
 def _same_bytes(path: str, data: bytes) -> bool:
