@@ -66,9 +66,34 @@ def cluster(
     dens = density(n, neighbours)
     scores = neighbours.sims / required(dens[neighbours.rows], dens[neighbours.cols], floor)
     clusters: list[np.ndarray] = []
-    for members in _components(n, neighbours.rows, neighbours.cols, scores, 1.0):
-        clusters += _average_link(vectors, days, dens, members, floor)
+    components = _components(n, neighbours.rows, neighbours.cols, scores, 1.0)
+    clusters += [members for members in components if len(members) == 1]
+    for batch in _batches([members for members in components if len(members) > 1]):
+        # One sparse product for a batch of components: hundreds of small products cost more
+        # in scipy's per-call overhead than the arithmetic of one bigger product.
+        rows = np.concatenate(batch)
+        sims = (vectors[rows] @ vectors[rows].T).toarray()
+        start = 0
+        for members in batch:
+            block = sims[start : start + len(members), start : start + len(members)]
+            clusters += _average_link(block, days, dens, members, floor)
+            start += len(members)
     return sorted(clusters, key=lambda members: int(members[0]))
+
+
+BATCH_ROWS = 1024  # articles in one batch of components (a dense BATCH_ROWS^2 block: 8 MB)
+
+
+def _batches(components: list[np.ndarray]) -> list[list[np.ndarray]]:
+    batches: list[list[np.ndarray]] = []
+    size = BATCH_ROWS
+    for members in components:
+        if size + len(members) > BATCH_ROWS:
+            batches.append([])
+            size = 0
+        batches[-1].append(members)
+        size += len(members)
+    return batches
 
 
 def _components(n, rows, cols, scores, level) -> list[np.ndarray]:
@@ -93,15 +118,13 @@ def _components(n, rows, cols, scores, level) -> list[np.ndarray]:
     return pieces
 
 
-def _average_link(vectors, days, dens, members: np.ndarray, floor: float) -> list[np.ndarray]:
-    """Average-link clusters (merge while the mean scaled score is >= 1) of one component."""
-    if len(members) == 1:
-        return [members]
+def _average_link(sims: np.ndarray, days, dens, members: np.ndarray, floor: float) -> list[np.ndarray]:
+    """Average-link clusters (merge while the mean scaled score is >= 1) of one component whose
+    undecayed cosine similarities are `sims`."""
     from scipy.cluster.hierarchy import fcluster, linkage
     from scipy.spatial.distance import squareform
 
-    sims = (vectors[members] @ vectors[members].T).toarray()
-    sims *= decay(days[members][:, None], days[members][None, :])
+    sims = sims * decay(days[members][:, None], days[members][None, :])
     scores = sims / required(dens[members][:, None], dens[members][None, :], floor)
     top = max(float(scores.max()), 1.0) + 1.0
     distances = top - scores
