@@ -697,12 +697,24 @@ def _read_markdown(source: _Input) -> tuple[list[Article], list[Notice]]:
     body = body.lstrip("\n")
     heading = _MD_HEADING.fullmatch(body.split("\n", 1)[0].strip())
     if heading and not draft.title:
-        draft.title = " ".join(_html_paragraphs(markdown.markdown(heading["text"])))
+        draft.title = " ".join(_html_paragraphs(_to_html(heading["text"])))
         body = body.split("\n", 1)[1] if "\n" in body else ""
-    plain = "\n\n".join(_html_paragraphs(markdown.markdown(body)))
+    plain = "\n\n".join(_html_paragraphs(_to_html(body)))
     if heading and not plain:
         plain = draft.title  # a headline alone is a one-line article, as in a .txt file
     return _single(draft, plain, source.rel, notices)
+
+
+_MARKDOWN: markdown.Markdown | None = None
+
+
+def _to_html(text: str) -> str:
+    """`markdown.markdown(text)`, on one converter reset each time: building one costs as much
+    as converting a short article."""
+    global _MARKDOWN
+    if _MARKDOWN is None:
+        _MARKDOWN = markdown.Markdown()
+    return _MARKDOWN.reset().convert(text)
 
 
 def _first_line(error: Exception) -> str:

@@ -111,8 +111,23 @@ def terms(article: Article) -> Terms:
 def _hashed(counts: Mapping[str, float], kind: bytes) -> tuple[np.ndarray, np.ndarray]:
     """(hashes, counts) in the order of `counts`; two terms of one article that share a hash
     (about once in 100,000 articles) are added up when the corpus matrix is made."""
-    codes = np.fromiter((zlib.crc32(kind + t.encode("utf-8", "surrogatepass")) for t in counts), np.int64, len(counts))
+    codes = np.fromiter(map(_CODES[kind].__getitem__, counts), np.int64, len(counts))
     return codes, np.fromiter(counts.values(), np.float64, len(counts))
+
+
+class _Codes(dict):
+    """Each term's hash, computed once per process: most words recur from article to article."""
+
+    def __init__(self, kind: bytes):
+        super().__init__()
+        self.kind = kind
+
+    def __missing__(self, term: str) -> int:
+        code = self[term] = zlib.crc32(self.kind + term.encode("utf-8", "surrogatepass"))
+        return code
+
+
+_CODES = {kind: _Codes(kind) for kind in (b"w", b"n")}
 
 
 def vectors(articles: Sequence[Article], known: Mapping[str, Terms] | None = None) -> sp.csr_matrix:
