@@ -138,7 +138,7 @@ def _letters_only(stem: Callable[[str], str]) -> Callable[[str], str]:
     """Tokens with digits ("2005", "a330") pass unstemmed (sumy's Czech stemmer warns on them)."""
 
     def apply(word: str) -> str:
-        return word if any(c.isdigit() for c in word) else stem(word)
+        return stem(word) if word.isalpha() or not any(map(str.isdigit, word)) else word
 
     return apply
 

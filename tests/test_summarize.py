@@ -11,6 +11,7 @@ import pytest
 from conftest import SEEDS
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from scipy.sparse import csr_array
 
 from digest import sentences as splitter
 from digest.models import Article, Briefing, Event, Sentence
@@ -284,14 +285,27 @@ def test_candidates_skip_questions_clutter_fragments_and_bare_quotes():
     assert is_candidate("“We made it clear that they cannot go further,” the minister said.")
 
 
+def _weights(articles, ledes, **options) -> dict:
+    """`concept_weights` of articles given as lists of their sentences' concept sets."""
+    names = sorted({c for sentences in articles for found in sentences for c in found})
+    column = {c: k for k, c in enumerate(names)}
+
+    def matrix(sets):
+        rows = [(k, column[c]) for k, found in enumerate(sets) for c in found]
+        return csr_array(([1.0] * len(rows), ([r for r, _ in rows], [c for _, c in rows])), shape=(len(sets), len(names)))
+
+    found = concept_weights(matrix([frozenset().union(*s) for s in articles]), matrix(ledes), **options)
+    return {c: float(w) for c, w in zip(names, found) if w > 0}
+
+
 def test_concepts_skip_stop_word_pairs_and_count_articles():
     concepts = sentence_concepts("The talks of the ministers ended", "en")
     assert ("of", "the") not in concepts and ("talk", "of") in concepts
     a, b, c = frozenset({("x", "y"), ("p", "q")}), frozenset({("x", "y")}), frozenset({("r", "s")})
-    weights = concept_weights([[a], [b], [c]], ledes=[frozenset(), frozenset(), frozenset()])
+    weights = _weights([[a], [b], [c]], ledes=[frozenset(), frozenset(), frozenset()])
     assert weights.get(("x", "y")) == 2.0  # too few concepts survive: every concept kept
     many = [frozenset({(str(k), "z") for k in range(12)})] * 2
-    weights = concept_weights([[many[0]], [many[1], c]], ledes=[frozenset(), c], lede_boost=1.0)
+    weights = _weights([[many[0]], [many[1], c]], ledes=[frozenset(), c], lede_boost=1.0)
     assert weights[("0", "z")] == 2.0 and weights[("r", "s")] == 2.0 and ("p", "q") not in weights
 
 
@@ -300,10 +314,10 @@ def test_concepts_of_a_big_event_need_more_than_a_fifth_of_its_articles():
     common = frozenset({(str(k), "z") for k in range(12)})  # what every article says
     pair, trio = frozenset({("two", "say")}), frozenset({("three", "say")})
     articles = [[common | pair | trio]] * 2 + [[common | trio]] + [[common]] * 7
-    weights = concept_weights(articles, ledes=[frozenset()] * 10)
+    weights = _weights(articles, ledes=[frozenset()] * 10)
     assert ("three", "say") in weights and ("two", "say") not in weights
     # in an event of five articles, two are enough
-    assert ("two", "say") in concept_weights(articles[:5], ledes=[frozenset()] * 5)
+    assert ("two", "say") in _weights(articles[:5], ledes=[frozenset()] * 5)
 
 def test_czech_stemming_does_not_import_nltk():
     # sumy's stemmer package imports nltk, which costs seconds in every worker process.

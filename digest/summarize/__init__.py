@@ -17,15 +17,19 @@ every step works from that analysis.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
+
+import numpy as np
+from scipy.sparse import csr_array
 
 from ..models import Article, Briefing, Citation, Event, Point, Sentence
-from ..text import count_words, function_words, stem_all, terms
+from ..text import count_words, function_words, stem_all, stemmer, terms
 from .candidates import MIN_WORDS, defects, is_candidate
-from .concepts import LEDE_BOOST, Concept, concept_weights, concepts_of
-from .near_duplicates import Fingerprint, carries, fingerprint, link
-from .select import Option, choose
+from .concepts import LEDE_BOOST, Numbers, concept_matrix, concept_weights
+from .near_duplicates import Fingerprint, carries, link, plain
+from .select import choose_from
 
 __all__ = ["Method", "summarize"]
 
@@ -50,38 +54,44 @@ DEFAULT = Method()
 TITLE_WORDS = 12  # a title made from the first point keeps this many words
 
 
-@dataclass(frozen=True)
-class _Text:
+class _Text(NamedTuple):
     """What the summariser needs to know of one distinct sentence text."""
 
     words: int  # the budget's unit
     candidate: bool  # may be shown as a point
     defects: int  # signs of a damaged copy
-    stems: tuple[str, ...]
-    concepts: frozenset[Concept]
-    print: Fingerprint
+    print: Fingerprint  # its words are stem numbers
 
 
-def _analyse(texts: Sequence[str], lang: str | None) -> tuple[list[int], list[_Text]]:
-    """The id of each text's distinct text, and the analysis of each distinct text."""
+class _Analysis(NamedTuple):
+    ids: list[int]  # each sentence's distinct text
+    texts: list[_Text]  # each distinct text's analysis
+    concepts: csr_array  # (distinct texts, concepts): ones where a text has a concept
+    number: Callable[[str], int]  # a stem's number in this event
+
+
+def _analyse(texts: Sequence[str], lang: str | None) -> _Analysis:
     distinct: dict[str, int] = {}
     ids = [distinct.setdefault(t, len(distinct)) for t in texts]
-    stop = function_words(lang)
+    stop = function_words(lang).__contains__
+    stem, number = stemmer(lang), Numbers().__getitem__
     found = []
+    numbered: list[int] = []  # every text's stem numbers, end to end
+    stopped: list[bool] = []
+    ends: list[int] = []
     for text in distinct:
         tokens = terms(text, lang)
-        stemmed = stem_all(tokens, lang)
-        found.append(
-            _Text(
-                words=count_words(text),
-                candidate=is_candidate(text),
-                defects=defects(text),
-                stems=tuple(stemmed),
-                concepts=concepts_of(tokens, stemmed, stop),
-                print=fingerprint(text, lang, stemmed),
-            )
-        )
-    return ids, found
+        mine = list(map(number, map(stem, tokens)))
+        numbered += mine
+        stopped += map(stop, tokens)
+        ends.append(len(numbered))
+        copy = plain(text)
+        if copy is not text:  # a fingerprint leaves editorial insertions out
+            mine = list(map(number, map(stem, terms(copy, lang))))
+        n = count_words(text)
+        candidate = is_candidate(text, n)
+        found.append(_Text(n, candidate, defects(text) if candidate else 0, Fingerprint(frozenset(mine), mine, copy)))
+    return _Analysis(ids, found, concept_matrix(numbered, stopped, ends)[0], number)
 
 
 def summarize(
@@ -98,26 +108,31 @@ def summarize(
     lang = language or _main_language(members)
     rank = {a.id: k for k, a in enumerate(members)}
     pool = [s for a in members for s in sentences.get(a.id, ())]
-    ids, distinct = _analyse([s.text for s in pool], lang)
-    texts = [distinct[k] for k in ids]
-    near = link([t.print for t in distinct], ids)
+    found = _analyse([s.text for s in pool], lang)
+    texts = [found.texts[k] for k in found.ids]
+    near = link([t.print for t in found.texts], found.ids)
     depth = _depths(pool, texts)
 
-    concepts = [t.concepts for t in texts]
-    weights = concept_weights(*_by_article(members, pool, concepts, depth, texts), lede_boost=method.lede_boost)
+    mentions, ledes = _by_article(members, pool, found.ids, depth, texts)
+    weights = concept_weights(mentions @ found.concepts, ledes @ found.concepts, lede_boost=method.lede_boost)
     shown = _collapse(pool, near, rank, texts)
-    options = [
-        Option(words=texts[i].words, concepts=concepts[i], bonus=_bonus(i, pool, near, depth, method))
-        for i in shown
-    ]
-    chosen = [shown[k] for k in choose(options, weights, words, _conflicts(shown, near), exact=method.exact)]
+    chosen = choose_from(
+        found.concepts[[found.ids[i] for i in shown]],
+        weights,
+        np.array([texts[i].words for i in shown], dtype=float),
+        np.array([_bonus(i, pool, near, depth, method) for i in shown]),
+        words,
+        _conflicts(shown, near),
+        exact=method.exact,
+    )
+    chosen = [shown[k] for k in chosen]
     chosen.sort(key=lambda i: min((rank[pool[j].article_id], pool[j].index) for j in [i, *near[i]]))
     points = tuple(_point(i, pool, near, rank) for i in chosen)
 
     dates = sorted(a.date for a in members if a.date)
     return Briefing(
         event_id=event.id,
-        title=_title(members, points, lang, pool, texts),
+        title=_title(members, points, lang, pool, texts, found.number),
         points=points,
         article_ids=event.article_ids,
         date_start=dates[0] if dates else None,
@@ -143,20 +158,18 @@ def _depths(pool: Sequence[Sentence], texts: Sequence[_Text]) -> list[int]:
 
 
 def _by_article(
-    members: Sequence[Article],
-    pool: Sequence[Sentence],
-    concepts: Sequence[frozenset],
-    depth: Sequence[int],
-    texts: Sequence[_Text],
-) -> tuple[list[list[frozenset]], list[frozenset]]:
-    """Each article's sentence concepts, and the concepts of its lede (first substantial sentence)."""
-    per_article: dict[str, list[frozenset]] = {a.id: [] for a in members}
-    lede: dict[str, frozenset] = {a.id: frozenset() for a in members}
-    for s, found, d, t in zip(pool, concepts, depth, texts):
-        per_article[s.article_id].append(found)
-        if d == 0 and t.words >= MIN_WORDS:
-            lede[s.article_id] = found
-    return [per_article[a.id] for a in members], [lede[a.id] for a in members]
+    members: Sequence[Article], pool: Sequence[Sentence], ids: Sequence[int], depth: Sequence[int], texts: Sequence[_Text]
+) -> tuple[csr_array, csr_array]:
+    """(articles, distinct texts): the texts of each article's sentences, and of its lede
+    (first substantial sentence)."""
+    row = {a.id: k for k, a in enumerate(members)}
+    shape = (len(members), max(ids, default=-1) + 1)
+    rows = [row[s.article_id] for s in pool]
+    lede = [k for k, (d, t) in enumerate(zip(depth, texts)) if d == 0 and t.words >= MIN_WORDS]
+    return (
+        csr_array((np.ones(len(pool)), (rows, ids)), shape=shape),
+        csr_array((np.ones(len(lede)), ([rows[k] for k in lede], [ids[k] for k in lede])), shape=shape),
+    )
 
 
 def _collapse(pool: Sequence[Sentence], near: Links, rank: Mapping[str, int], texts: Sequence[_Text]) -> list[int]:
@@ -222,18 +235,19 @@ def _title(
     lang: str | None,
     pool: Sequence[Sentence],
     texts: Sequence[_Text],
+    number: Callable[[str], int],
 ) -> str:
     """The headline whose words the event's articles use most; else the first point, shortened."""
     stop = function_words(lang)
     headline = {a.id: terms(a.title, lang) for a in members}
-    bodies = {a.id: set(stem_all(headline[a.id], lang)) for a in members}
+    bodies = {a.id: set(map(number, stem_all(headline[a.id], lang))) for a in members}
     for s, t in zip(pool, texts):
-        bodies[s.article_id].update(t.stems)
+        bodies[s.article_id].update(t.print.words)
     best, best_score = "", 0.0
     for a in members:
         title = " ".join(a.title.split())
         tokens = headline[a.id]
-        content = {stem for word, stem in zip(tokens, stem_all(tokens, lang)) if word not in stop}
+        content = {number(stem) for word, stem in zip(tokens, stem_all(tokens, lang)) if word not in stop}
         if count_words(title) < 3 or not content:
             continue
         score = sum(sum(w in body for body in bodies.values()) for w in content) / len(content)

@@ -27,9 +27,9 @@ _QUESTION_MARKS = ("?", "\u061f", "\u037e")  # Latin, Arabic, Greek question mar
 _STATEMENT_ENDS = (".", "!", "\u2026", "\u0964", "\u0965", "|", "\u06d4", "\u3002", "\uff01")
 
 
-def is_candidate(text: str) -> bool:
-    """True when `text` can be shown as a point of a briefing."""
-    n = count_words(text)
+def is_candidate(text: str, n: int | None = None) -> bool:
+    """True when `text` (of `n` words, when the caller has counted them) can be shown as a point."""
+    n = count_words(text) if n is None else n
     if n < MIN_WORDS or n > MAX_WORDS:
         return False
     if _is_question(text) or not _ends_a_statement(text) or _has_clutter(text):
@@ -89,16 +89,19 @@ def _is_question(text: str) -> bool:
 
 
 _NOT_LETTER = regex.compile(r"[^\p{L}\p{M}]+")
-_NOT_ASCII_LETTER = re.compile(r"[^A-Za-z]+")
+_ASCII = bytes(range(128))
+_ASCII_NOT_LETTER = bytes(c for c in _ASCII if not chr(c).isalpha())
+_ASCII_SPACE = bytes(c for c in _ASCII if chr(c).isspace())
 
 
 def _letter_share(text: str) -> float:
     """Share of letters (and their marks) among the characters that are not spaces."""
-    chars = len("".join(text.split()))
-    if not chars:
-        return 0.0
-    pattern = _NOT_ASCII_LETTER if text.isascii() else _NOT_LETTER
-    return len(pattern.sub("", text)) / chars
+    if text.isascii():  # counted by deleting bytes, much faster than a regex
+        raw = text.encode("ascii")
+        chars, letters = len(raw.translate(None, _ASCII_SPACE)), len(raw.translate(None, _ASCII_NOT_LETTER))
+    else:
+        chars, letters = len("".join(text.split())), len(_NOT_LETTER.sub("", text))
+    return letters / chars if chars else 0.0
 
 
 def _starts_mid_sentence(text: str) -> bool:

@@ -24,10 +24,15 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from itertools import chain, repeat
+from collections.abc import Hashable, Iterable, Mapping, Sequence
+from typing import NamedTuple
+
+import numpy as np
+from scipy.sparse import csr_array
 
 from ..text import stems, words
+from .concepts import Numbers
 
 # Weighted containment at or above this makes two sentences near-copies.
 THRESHOLD = 0.7
@@ -42,28 +47,32 @@ _UNSEEN = math.log(MIN_COLLECTION + 1)  # a word never seen is as rare as can be
 # much of its word order, a long sentence that merely uses the same words does not.
 MIN_PAIRS = 0.3
 
-# Editorial insertions ("he [Putin] cannot") are not the source's words.
 _BRACKETED = re.compile(r"\[[^\]]*\]")
 _NUMBER = re.compile(r"\d+(?:[.,:]\d+)*")
 
 
-@dataclass(frozen=True)
-class Fingerprint:
-    words: frozenset[str]  # stemmed, case-folded
-    pairs: frozenset[tuple[str, str]]  # adjacent words: the order a copy keeps
-    numbers: frozenset[str]  # as written, decimals whole: "6.6", "100,000"
+class Fingerprint(NamedTuple):
+    words: frozenset[Hashable]  # stems (or their numbers)
+    stems: Sequence[Hashable]  # the same in order; their pairs are read only when two are compared
+    text: str  # without editorial insertions: its numbers are read only when two are compared
 
 
-def fingerprint(text: str, language: str | None, stemmed: Sequence[str] | None = None) -> Fingerprint:
-    """`stemmed` may hand over `stems(text, language)` when the caller has them already."""
-    if "[" in text or stemmed is None:
-        text = _BRACKETED.sub(" ", text)
-        stemmed = stems(text, language)
-    return Fingerprint(
-        words=frozenset(stemmed),
-        pairs=frozenset(zip(stemmed, stemmed[1:])),
-        numbers=frozenset(_NUMBER.findall(text)),
-    )
+def fingerprint(text: str, language: str | None) -> Fingerprint:
+    """The fingerprint of one sentence on its own, by its stems (the summariser builds
+    its fingerprints from stems numbered per event instead)."""
+    text = plain(text)
+    stemmed = stems(text, language)
+    return Fingerprint(frozenset(stemmed), stemmed, text)
+
+
+def plain(text: str) -> str:
+    """`text` without editorial insertions ("he [Putin] cannot"): they are not the source's words."""
+    return _BRACKETED.sub(" ", text) if "[" in text else text
+
+
+def _numbers(text: str) -> frozenset[str]:
+    """As written, decimals whole: "6.6", "100,000"."""
+    return frozenset(_NUMBER.findall(text))
 
 
 def idf_weights(prints: Iterable[Fingerprint], copies: Sequence[int] | None = None) -> dict[str, float]:
@@ -120,22 +129,25 @@ def carries(cited: str, point: str) -> bool:
     return shared >= MIN_SHARED and shared >= THRESHOLD * min(len(a), len(b))
 
 
-def neighbours(
-    texts: Sequence[str], language: str | None, idf: Mapping[str, float] | None = None
-) -> list[dict[int, float]]:
-    """For each text, the other texts that are near-copies of it, with their similarity.
-
-    `idf` defaults to the rarity of words among `texts` themselves.
-    """
+def neighbours(texts: Sequence[str], language: str | None) -> list[dict[int, float]]:
+    """For each text, the other texts that are near-copies of it, with their similarity."""
     distinct: dict[str, int] = {}
     ids = [distinct.setdefault(t, len(distinct)) for t in texts]
-    return link([fingerprint(t, language) for t in distinct], ids, idf)
+    number = Numbers().__getitem__  # `link` wants the stems as numbers
+    prints = []
+    for fp in map(fingerprint, distinct, repeat(language)):
+        numbered = list(map(number, fp.stems))
+        prints.append(Fingerprint(frozenset(numbered), numbered, fp.text))
+    return link(prints, ids)
 
 
-def link(prints: Sequence[Fingerprint], ids: Sequence[int], idf: Mapping[str, float] | None = None) -> list[dict[int, float]]:
-    """`neighbours` of sentences whose distinct texts have `prints`: sentence k has text ids[k]."""
-    copies = Counter(ids)
-    weights = idf_weights(prints, [copies[k] for k in range(len(prints))]) if idf is None else idf
+def link(prints: Sequence[Fingerprint], ids: Sequence[int]) -> list[dict[int, float]]:
+    """`neighbours` of sentences whose distinct texts have `prints` (stems given as numbers):
+    sentence k has text ids[k].
+
+    The rule is `near_copy_score`'s with `idf_weights` of the sentences, worked out for
+    all the candidate pairs at once with sparse matrices.
+    """
     holders: list[list[int]] = [[] for _ in prints]
     for k, text in enumerate(ids):
         holders[text].append(k)
@@ -144,15 +156,36 @@ def link(prints: Sequence[Fingerprint], ids: Sequence[int], idf: Mapping[str, fl
         if len(group) > 1 and prints[ids[group[0]]].words:
             for i in group:
                 found[i].update((j, 1.0) for j in group if j != i)
-    heft = [_weight(fp.words, weights) for fp in prints]
-    for a, b in _candidate_pairs(prints, weights, heft):
-        score = _score(prints[a], prints[b], heft[a], heft[b], weights)
-        if score is not None:
-            for i in holders[a]:
-                for j in holders[b]:
-                    found[i][j] = score
-                    found[j][i] = score
+    words, idf = _incidence(prints, [len(group) for group in holders])
+    heft = words @ idf
+    a, b = _candidate_pairs(prints, words, idf, heft)
+    both = words[a].multiply(words[b]).tocsr()  # the words each pair shares
+    shared, weight = np.asarray(both.sum(axis=1)).ravel(), both @ idf
+    size = np.diff(words.indptr)
+    lighter = np.minimum(heft[a], heft[b])
+    same = (shared == size[a]) & (size[a] == size[b])
+    score = np.where(same, 1.0, weight / np.where(lighter > 0, lighter, 1.0))
+    close = same | ((shared >= MIN_SHARED) & (lighter > 0) & (score >= THRESHOLD))
+    for x, y, value, equal in zip(a[close].tolist(), b[close].tolist(), score[close].tolist(), same[close].tolist()):
+        if equal or _same_order(prints[x], prints[y]):
+            for i in holders[x]:
+                for j in holders[y]:
+                    found[i][j] = found[j][i] = value
     return [dict(sorted(f.items())) if len(f) > 1 else f for f in found]
+
+
+def _incidence(prints: Sequence[Fingerprint], copies: Sequence[int]) -> tuple[csr_array, np.ndarray]:
+    """(prints, words) ones where a print has a word, and each word's `idf_weights`."""
+    size = np.fromiter(map(len, (fp.words for fp in prints)), dtype=np.int64, count=len(prints))
+    rows = np.repeat(np.arange(len(prints)), size)
+    names, column = np.unique(
+        np.fromiter(chain.from_iterable(fp.words for fp in prints), dtype=np.int64, count=int(size.sum())),
+        return_inverse=True,
+    )
+    counts = np.bincount(column, weights=np.asarray(copies, dtype=float)[rows], minlength=names.size)
+    total = max(sum(copies), MIN_COLLECTION) + 1
+    idf = np.array([math.log(total / (n + 0.5)) for n in counts.tolist()])
+    return csr_array((np.ones(rows.size), (rows, column)), shape=(len(prints), names.size)), idf
 
 
 def _score(a: Fingerprint, b: Fingerprint, heft_a: float, heft_b: float, idf: Mapping[str, float]) -> float | None:
@@ -164,10 +197,7 @@ def _score(a: Fingerprint, b: Fingerprint, heft_a: float, heft_b: float, idf: Ma
     shared = a.words & b.words
     if len(shared) < MIN_SHARED:
         return None
-    shorter, longer = (a, b) if len(a.words) <= len(b.words) else (b, a)
-    if not shorter.numbers <= longer.numbers:
-        return None
-    if len(shorter.pairs & longer.pairs) < MIN_PAIRS * len(shorter.pairs):
+    if not _same_order(a, b):
         return None
     lighter = min(heft_a, heft_b)
     if lighter <= 0:
@@ -176,10 +206,20 @@ def _score(a: Fingerprint, b: Fingerprint, heft_a: float, heft_b: float, idf: Ma
     return score if score >= THRESHOLD else None
 
 
+def _same_order(a: Fingerprint, b: Fingerprint) -> bool:
+    """The checks beyond shared words: the shorter one's numbers all stand in the other,
+    and enough of its adjacent word pairs."""
+    shorter, longer = (a, b) if len(a.words) <= len(b.words) else (b, a)
+    if not _numbers(shorter.text) <= _numbers(longer.text):
+        return False
+    pairs = set(zip(shorter.stems, shorter.stems[1:]))
+    return len(pairs.intersection(zip(longer.stems, longer.stems[1:]))) >= MIN_PAIRS * len(pairs)
+
+
 def _candidate_pairs(
-    prints: Sequence[Fingerprint], idf: Mapping[str, float], heft: Sequence[float] | None = None
-) -> list[tuple[int, int]]:
-    """Every pair that can reach THRESHOLD, found by prefix filtering; sorted.
+    prints: Sequence[Fingerprint], words: csr_array, idf: np.ndarray, heft: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Every pair (a < b) that can reach THRESHOLD, found by prefix filtering.
 
     If the lighter sentence A keeps THRESHOLD of its weight in B, B must hold one of A's
     rarest words that make up just over (1 - THRESHOLD) of A's weight (its "prefix").
@@ -187,29 +227,25 @@ def _candidate_pairs(
     instead of being compared with every other sentence. Sentences too short to share
     MIN_SHARED words can only match an identical word set.
     """
-    weight = heft if heft is not None else [_weight(fp.words, idf) for fp in prints]
-    postings: dict[str, list[int]] = defaultdict(list)
-    for i, fp in enumerate(prints):
-        for word in fp.words:
-            postings[word].append(i)
-    rarity = {w: -idf.get(w, _UNSEEN) for w in postings}
-    pairs: set[tuple[int, int]] = set()
-    same_words: dict[frozenset[str], list[int]] = defaultdict(list)
-    for a, fp in enumerate(prints):
-        if not fp.words:
-            continue
-        same_words[fp.words].append(a)
-        if len(fp.words) < MIN_SHARED:
-            continue
-        # any order of equally rare words finds every pair that can match
-        left = (1 - THRESHOLD) * weight[a]
-        for word in sorted(fp.words, key=rarity.__getitem__):
-            for b in postings[word]:
-                if b != a and weight[b] >= weight[a]:
-                    pairs.add((a, b) if a < b else (b, a))
-            left += rarity[word]
-            if left < 0:
-                break
+    counts = np.diff(words.indptr)
+    rows = np.repeat(np.arange(words.shape[0]), counts)
+    order = np.lexsort((-idf[words.indices], rows))  # each row's rarest words first
+    rows, columns = rows[order], words.indices[order]
+    running = np.concatenate(([0.0], np.cumsum(idf[columns])))
+    before = running[:-1] - running[np.repeat(words.indptr[:-1], counts)]  # the row's rarer words
+    # a word is looked up while the weight of the rarer ones is within (1 - THRESHOLD) of the
+    # row's; a hair of slack only adds candidates, never loses one to rounding
+    probe = (before <= (1 - THRESHOLD) * heft[rows] * (1 + 1e-9)) & (counts[rows] >= MIN_SHARED)
+    prefixes = csr_array((np.ones(int(probe.sum())), (rows[probe], columns[probe])), shape=words.shape)
+    hits = (prefixes @ words.T).tocoo()
+    a, b = hits.row, hits.col
+    keep = (a != b) & (heft[b] >= heft[a])
+    pairs = {(x, y) if x < y else (y, x) for x, y in zip(a[keep].tolist(), b[keep].tolist())}
+    same_words: dict[frozenset, list[int]] = defaultdict(list)
+    for k, fp in enumerate(prints):
+        if 0 < len(fp.words) < MIN_SHARED:
+            same_words[fp.words].append(k)
     for ids in same_words.values():
         pairs.update((i, j) for x, i in enumerate(ids) for j in ids[x + 1 :])
-    return sorted(pairs)
+    found = np.array(sorted(pairs), dtype=np.int64).reshape(-1, 2)
+    return found[:, 0], found[:, 1]

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import heapq
 import math
-from itertools import repeat
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -56,32 +55,53 @@ def choose(
     exact: bool = False,
 ) -> list[int]:
     """Indices of the chosen options, ascending; `exact` solves the integer program instead."""
-    worth = {i: _worth(o, weights) for i, o in enumerate(options) if 0 < o.words <= budget}
-    fitting = [i for i, w in worth.items() if w > 0]
-    if len(fitting) > MAX_OPTIONS:
-        by_rate = sorted(fitting, key=lambda i: (-worth[i] / options[i].words, i))
-        fitting = sorted(by_rate[:MAX_OPTIONS])
-    inside = set(fitting)
+    ids: dict[Hashable, int] = {}
+    rows: list[int] = []
+    columns: list[int] = []
+    for k, option in enumerate(options):
+        for c in option.concepts:
+            rows.append(k)
+            columns.append(ids.setdefault(c, len(ids)))
+    carries = csr_array((np.ones(len(rows)), (rows, columns)), shape=(len(options), len(ids)))
+    worth = np.array([weights.get(c, 0.0) for c in ids])
+    words = np.array([o.words for o in options], dtype=float)
+    return choose_from(carries, worth, words, np.array([o.bonus for o in options]), budget, conflicts, exact)
+
+
+def choose_from(
+    carries: csr_array,
+    weights: np.ndarray,
+    words: np.ndarray,
+    bonus: np.ndarray,
+    budget: int,
+    conflicts: Sequence[tuple[int, int]] = (),
+    exact: bool = False,
+) -> list[int]:
+    """`choose` with the options given as arrays: `carries` (options, concepts) is non-zero
+    where an option carries a concept, `weights` (concepts,) their weights, `words` and
+    `bonus` (options,) each option's length and bonus."""
+    concepts = np.flatnonzero(weights > 0)
+    carries = (carries[:, concepts] != 0).astype(float).tocsr()
+    # unrounded here: a small bonus (a late sentence's position) may be all an option is worth
+    worth = carries @ weights[concepts] + bonus
+    fitting = np.flatnonzero((words > 0) & (words <= budget) & (worth > 0))
+    if fitting.size > MAX_OPTIONS:  # the most weight per word; ties: the lower index
+        fitting = np.sort(fitting[np.argsort(-worth[fitting] / words[fitting], kind="stable")[:MAX_OPTIONS]])
+    inside = set(fitting.tolist())
     conflicts = [(a, b) for a, b in conflicts if a in inside and b in inside]
-    if not fitting:
+    if not fitting.size:
         return []
-    if (
-        sum(options[i].words for i in fitting) <= budget
-        and not conflicts
-        and all(options[i].bonus >= 0 for i in fitting)
-    ):
-        return fitting  # all of them fit: each adds weight, none takes any away
-    problem = _Problem.reduce(options, fitting, weights, budget, conflicts)
+    if words[fitting].sum() <= budget and not conflicts and (bonus[fitting] >= 0).all():
+        return fitting.tolist()  # all of them fit: each adds weight, none takes any away
+    problem = _Problem.reduce(
+        carries[fitting], _grid(weights[concepts]), _grid(bonus[fitting]), words[fitting], budget, _renumber(conflicts, fitting)
+    )
     found = problem.exact() if exact else problem.solve()
-    return sorted(fitting[k] for k in found)
+    return sorted(int(fitting[k]) for k in found)
 
 
-def _worth(option: Option, weights: Mapping[Hashable, float]) -> float:
-    return math.fsum(map(weights.get, option.concepts, repeat(0.0))) + option.bonus
-
-
-def _renumber(conflicts: Sequence[tuple[int, int]], fitting: Sequence[int]) -> list[tuple[int, int]]:
-    position = {i: k for k, i in enumerate(fitting)}
+def _renumber(conflicts: Sequence[tuple[int, int]], fitting: np.ndarray) -> list[tuple[int, int]]:
+    position = {int(i): k for k, i in enumerate(fitting)}
     return [(position[a], position[b]) for a, b in conflicts]
 
 
@@ -158,46 +178,20 @@ class _Problem:
 
     @classmethod
     def reduce(
-        cls,
-        options: Sequence[Option],
-        fitting: Sequence[int],
-        weights: Mapping[Hashable, float],
-        budget: int,
+        cls, carries: csr_array, grid: np.ndarray, own: np.ndarray, words: np.ndarray, budget: int,
         conflicts: Sequence[tuple[int, int]],
     ) -> _Problem:
-        owner: list[int] = []  # one entry per (option, concept that has weight)
-        concept: list[int] = []
-        weight: list[float] = []
-        ids: dict[Hashable, int] = {}
-        for k, i in enumerate(fitting):
-            for c in options[i].concepts:
-                w = weights.get(c, 0.0)
-                if w > 0:
-                    owner.append(k)
-                    concept.append(ids.setdefault(c, len(ids)))
-                    weight.append(w)
-        owners, concepts, grid = np.array(owner, dtype=np.intp), np.array(concept, dtype=np.intp), _grid(weight)
-        alone = np.bincount(concepts, minlength=len(ids))[concepts] == 1
-        # a concept only one option carries is counted exactly when that option is chosen
-        own = _grid([options[i].bonus for i in fitting])
-        own += np.bincount(owners[alone], weights=grid[alone], minlength=len(fitting))
-        shared, column = np.unique(concepts[~alone], return_inverse=True)
-        group = np.zeros(len(shared))
-        group[column] = grid[~alone]
-        carries = csr_array(
-            (np.ones(len(column)), (owners[~alone], column)), shape=(len(fitting), len(shared))
-        )
-        position = {i: k for k, i in enumerate(fitting)}
-        blocks = np.zeros((len(fitting), len(fitting)), dtype=bool)
+        """The problem of options carrying concepts (`carries`, ones) of weights `grid` (in
+        1/SCALE): a concept only one option carries is counted exactly when that option is
+        chosen, so it joins that option's own weight."""
+        count = np.asarray(carries.sum(axis=0)).ravel()
+        own = own + carries[:, count == 1] @ grid[count == 1]
+        shared = count > 1
+        blocks = np.zeros((len(own), len(own)), dtype=bool)
         for a, b in conflicts:
-            blocks[position[a], position[b]] = blocks[position[b], position[a]] = True
+            blocks[a, b] = blocks[b, a] = True
         return cls(
-            own=own,
-            carries=carries,
-            worth=group,
-            words=np.array([float(options[i].words) for i in fitting]),
-            budget=budget,
-            blocks=blocks,
+            own=own, carries=carries[:, shared].tocsr(), worth=grid[shared], words=words, budget=budget, blocks=blocks
         )
 
     def solve(self) -> list[int]:
