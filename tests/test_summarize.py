@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+import numpy as np
 import pytest
 from conftest import SEEDS
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from scipy.sparse import csr_array
 
 from digest import sentences as splitter
 from digest.models import Article, Briefing, Event, Sentence
@@ -287,14 +288,12 @@ def test_candidates_skip_questions_clutter_fragments_and_bare_quotes():
 
 def _weights(articles, ledes, **options) -> dict:
     """`concept_weights` of articles given as lists of their sentences' concept sets."""
-    names = sorted({c for sentences in articles for found in sentences for c in found})
-    column = {c: k for k, c in enumerate(names)}
-
-    def matrix(sets):
-        rows = [(k, column[c]) for k, found in enumerate(sets) for c in found]
-        return csr_array(([1.0] * len(rows), ([r for r, _ in rows], [c for _, c in rows])), shape=(len(sets), len(names)))
-
-    found = concept_weights(matrix([frozenset().union(*s) for s in articles]), matrix(ledes), **options)
+    said = Counter(c for sentences in articles for c in frozenset().union(*sentences))
+    told = Counter(c for lede in ledes for c in lede)
+    names = sorted(said)
+    found = concept_weights(
+        np.array([said[c] for c in names]), np.array([told[c] for c in names]), len(articles), **options
+    )
     return {c: float(w) for c, w in zip(names, found) if w > 0}
 
 

@@ -22,14 +22,14 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 import numpy as np
-from scipy.sparse import csr_array
 
 from ..models import Article, Briefing, Citation, Event, Point, Sentence
 from ..text import count_words, function_words, stem_all, stemmer, terms
 from .candidates import MIN_WORDS, defects, is_candidate
-from .concepts import LEDE_BOOST, Numbers, concept_matrix, concept_weights
-from .near_duplicates import Fingerprint, carries, link, plain
+from .concepts import LEDE_BOOST, Numbers, concept_sets, concept_weights, held_by
+from .near_duplicates import carries, link, plain
 from .select import choose_from
+from .sets import RowSets
 
 __all__ = ["Method", "summarize"]
 
@@ -59,39 +59,45 @@ class _Text(NamedTuple):
 
     words: int  # the budget's unit
     candidate: bool  # may be shown as a point
-    defects: int  # signs of a damaged copy
-    print: Fingerprint  # its words are stem numbers
+    defects: int  # signs of a damaged copy (counted for candidates only)
 
 
 class _Analysis(NamedTuple):
     ids: list[int]  # each sentence's distinct text
     texts: list[_Text]  # each distinct text's analysis
-    concepts: csr_array  # (distinct texts, concepts): ones where a text has a concept
+    concepts: RowSets  # the concepts of each distinct text
+    prints: tuple[np.ndarray, np.ndarray, list[str]]  # `link`'s stems, ends and texts
     number: Callable[[str], int]  # a stem's number in this event
 
 
 def _analyse(texts: Sequence[str], lang: str | None) -> _Analysis:
     distinct: dict[str, int] = {}
     ids = [distinct.setdefault(t, len(distinct)) for t in texts]
-    stop = function_words(lang).__contains__
-    stem, number = stemmer(lang), Numbers().__getitem__
-    found = []
-    numbered: list[int] = []  # every text's stem numbers, end to end
-    stopped: list[bool] = []
+    stem, stop = stemmer(lang), function_words(lang).__contains__
+    numbers = Numbers()
+    number = numbers.__getitem__
+    stems: list[int] = []  # every text's stem numbers, end to end
+    stopped: list[bool] = []  # whether each of those tokens is a stop word
     ends: list[int] = []
+    printed: list[int] = []  # the same for fingerprints, which leave editorial insertions out
+    print_ends: list[int] = []
+    plain_texts: list[str] = []
+    found = []
     for text in distinct:
         tokens = terms(text, lang)
         mine = list(map(number, map(stem, tokens)))
-        numbered += mine
+        stems += mine
         stopped += map(stop, tokens)
-        ends.append(len(numbered))
+        ends.append(len(stems))
         copy = plain(text)
-        if copy is not text:  # a fingerprint leaves editorial insertions out
-            mine = list(map(number, map(stem, terms(copy, lang))))
+        printed += mine if copy is text else map(number, map(stem, terms(copy, lang)))
+        print_ends.append(len(printed))
+        plain_texts.append(copy)
         n = count_words(text)
         candidate = is_candidate(text, n)
-        found.append(_Text(n, candidate, defects(text) if candidate else 0, Fingerprint(frozenset(mine), mine, copy)))
-    return _Analysis(ids, found, concept_matrix(numbered, stopped, ends)[0], number)
+        found.append(_Text(n, candidate, defects(text) if candidate else 0))
+    prints = (np.array(printed, dtype=np.int64), np.array(print_ends, dtype=np.int64), plain_texts)
+    return _Analysis(ids, found, concept_sets(stems, stopped, ends)[0], prints, number)
 
 
 def summarize(
@@ -110,14 +116,16 @@ def summarize(
     pool = [s for a in members for s in sentences.get(a.id, ())]
     found = _analyse([s.text for s in pool], lang)
     texts = [found.texts[k] for k in found.ids]
-    near = link([t.print for t in found.texts], found.ids)
+    near = link(*found.prints, found.ids)
     depth = _depths(pool, texts)
 
     mentions, ledes = _by_article(members, pool, found.ids, depth, texts)
-    weights = concept_weights(mentions @ found.concepts, ledes @ found.concepts, lede_boost=method.lede_boost)
+    weights = concept_weights(
+        held_by(found.concepts, mentions), held_by(found.concepts, ledes), len(members), lede_boost=method.lede_boost
+    )
     shown = _collapse(pool, near, rank, texts)
     chosen = choose_from(
-        found.concepts[[found.ids[i] for i in shown]],
+        *found.concepts.expand(np.array([found.ids[i] for i in shown], dtype=np.int64)),
         weights,
         np.array([texts[i].words for i in shown], dtype=float),
         np.array([_bonus(i, pool, near, depth, method) for i in shown]),
@@ -132,7 +140,7 @@ def summarize(
     dates = sorted(a.date for a in members if a.date)
     return Briefing(
         event_id=event.id,
-        title=_title(members, points, lang, pool, texts, found.number),
+        title=_title(members, points, lang, pool, found),
         points=points,
         article_ids=event.article_ids,
         date_start=dates[0] if dates else None,
@@ -159,16 +167,15 @@ def _depths(pool: Sequence[Sentence], texts: Sequence[_Text]) -> list[int]:
 
 def _by_article(
     members: Sequence[Article], pool: Sequence[Sentence], ids: Sequence[int], depth: Sequence[int], texts: Sequence[_Text]
-) -> tuple[csr_array, csr_array]:
-    """(articles, distinct texts): the texts of each article's sentences, and of its lede
-    (first substantial sentence)."""
+) -> tuple[RowSets, RowSets]:
+    """The distinct texts of each article's sentences, and of its lede (first substantial sentence)."""
     row = {a.id: k for k, a in enumerate(members)}
-    shape = (len(members), max(ids, default=-1) + 1)
     rows = [row[s.article_id] for s in pool]
     lede = [k for k, (d, t) in enumerate(zip(depth, texts)) if d == 0 and t.words >= MIN_WORDS]
+    width = max(ids, default=0) + 1
     return (
-        csr_array((np.ones(len(pool)), (rows, ids)), shape=shape),
-        csr_array((np.ones(len(lede)), ([rows[k] for k in lede], [ids[k] for k in lede])), shape=shape),
+        RowSets(np.array(rows, dtype=np.int64), np.array(ids, dtype=np.int64), len(members), width),
+        RowSets(np.array([rows[k] for k in lede], dtype=np.int64), np.array([ids[k] for k in lede], dtype=np.int64), len(members), width),
     )
 
 
@@ -230,24 +237,21 @@ def _point(i: int, pool: Sequence[Sentence], near: Links, rank: Mapping[str, int
 
 
 def _title(
-    members: Sequence[Article],
-    points: Sequence[Point],
-    lang: str | None,
-    pool: Sequence[Sentence],
-    texts: Sequence[_Text],
-    number: Callable[[str], int],
+    members: Sequence[Article], points: Sequence[Point], lang: str | None, pool: Sequence[Sentence], found: _Analysis
 ) -> str:
     """The headline whose words the event's articles use most; else the first point, shortened."""
     stop = function_words(lang)
     headline = {a.id: terms(a.title, lang) for a in members}
-    bodies = {a.id: set(map(number, stem_all(headline[a.id], lang))) for a in members}
-    for s, t in zip(pool, texts):
-        bodies[s.article_id].update(t.print.words)
+    bodies = {a.id: set(map(found.number, stem_all(headline[a.id], lang))) for a in members}
+    stems, ends, _ = found.prints
+    stems, starts = stems.tolist(), [0, *ends.tolist()]
+    for s, t in zip(pool, found.ids):
+        bodies[s.article_id].update(stems[starts[t] : starts[t + 1]])
     best, best_score = "", 0.0
     for a in members:
         title = " ".join(a.title.split())
         tokens = headline[a.id]
-        content = {number(stem) for word, stem in zip(tokens, stem_all(tokens, lang)) if word not in stop}
+        content = {found.number(stem) for word, stem in zip(tokens, stem_all(tokens, lang)) if word not in stop}
         if count_words(title) < 3 or not content:
             continue
         score = sum(sum(w in body for body in bodies.values()) for w in content) / len(content)

@@ -18,9 +18,9 @@ import math
 from collections.abc import Sequence
 
 import numpy as np
-from scipy.sparse import csr_array
 
 from ..text import function_words, stem_all, terms
+from .sets import RowSets, distinct
 
 SHIFT = 32  # a concept's code: (first stem's number << SHIFT) | second stem's number
 
@@ -41,22 +41,27 @@ class Numbers(dict):
         return found
 
 
-def concept_matrix(stems: Sequence[int], stopped: Sequence[bool], ends: Sequence[int]) -> tuple[csr_array, np.ndarray]:
-    """Which text has which concept: a (texts, concepts) matrix of ones, and each concept's code.
+def concept_sets(stems: Sequence[int], stopped: Sequence[bool], ends: Sequence[int]) -> tuple[RowSets, np.ndarray]:
+    """Which text has which concept (numbered in the order of their codes), and each concept's code.
 
     The texts' stem numbers and whether each token is a stop word come end to end, text k
     ending at `ends[k]`; a pair of adjacent tokens of one text is a concept unless both
-    are stop words. Concepts are numbered in the order of their codes.
+    are stop words.
     """
     numbers, stop = np.asarray(stems, dtype=np.int64), np.asarray(stopped, dtype=bool)
     ends = np.asarray(ends, dtype=np.int64)
     text = np.repeat(np.arange(len(ends)), np.diff(ends, prepend=0))
     keep = (text[:-1] == text[1:]) & ~(stop[:-1] & stop[1:])
-    codes, column = np.unique(((numbers[:-1] << SHIFT) | numbers[1:])[keep], return_inverse=True)
-    found = csr_array((np.ones(column.size), (text[:-1][keep], column)), shape=(len(ends), codes.size))
-    found.sum_duplicates()
-    found.data[:] = 1.0
-    return found, codes
+    pairs = ((numbers[:-1] << SHIFT) | numbers[1:])[keep]
+    codes = distinct(pairs)
+    return RowSets(text[:-1][keep], np.searchsorted(codes, pairs), len(ends), codes.size), codes
+
+
+def held_by(concepts: RowSets, groups: RowSets) -> np.ndarray:
+    """For each concept, how many groups (articles: sets of texts) hold it in one of their texts."""
+    owner, concept = concepts.expand(groups.members)
+    held = distinct(groups.rows[owner] * concepts.width + concept)
+    return np.bincount(held % concepts.width, minlength=concepts.width)
 
 
 def sentence_concepts(text: str, language: str | None) -> frozenset[tuple[str, str]]:
@@ -65,25 +70,19 @@ def sentence_concepts(text: str, language: str | None) -> frozenset[tuple[str, s
     numbers = Numbers()
     numbered = [numbers[s] for s in stem_all(tokens, language)]
     stop = function_words(language)
-    _, codes = concept_matrix(numbered, [t in stop for t in tokens], [len(tokens)])
+    _, codes = concept_sets(numbered, [t in stop for t in tokens], [len(tokens)])
     stem_of = {n: s for s, n in numbers.items()}
     low = (1 << SHIFT) - 1
     return frozenset((stem_of[int(c) >> SHIFT], stem_of[int(c) & low]) for c in codes)
 
 
-def concept_weights(
-    mentions: csr_array, ledes: csr_array, lede_boost: float = LEDE_BOOST
-) -> np.ndarray:
-    """Weight of each concept over an event.
+def concept_weights(said: np.ndarray, told: np.ndarray, articles: int, lede_boost: float = LEDE_BOOST) -> np.ndarray:
+    """Weight of each concept over an event of `articles` articles.
 
-    `mentions` is (articles, concepts), non-zero where an article mentions a concept;
-    `ledes` the same for the concepts that an article's lede states. Each article
+    `said[c]` articles mention concept c, `told[c]` of them in their lede. Each article
     mentioning a concept adds 1, or 1 + `lede_boost` when its lede states it; a concept
     dropped as detail weighs 0.
     """
-    articles = mentions.shape[0]
-    said = (mentions > 0).astype(np.int64).sum(axis=0)
-    told = (ledes > 0).astype(np.int64).sum(axis=0)
     weight = said + lede_boost * told
     least = max(MIN_ARTICLES, math.floor(MIN_SHARE * articles) + 1)
     kept = (said >= least) | (told > 0)

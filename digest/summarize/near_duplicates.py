@@ -24,15 +24,14 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter, defaultdict
-from itertools import chain, repeat
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from typing import NamedTuple
 
 import numpy as np
-from scipy.sparse import csr_array
 
 from ..text import stems, words
 from .concepts import Numbers
+from .sets import RowSets, distinct, ranges
 
 # Weighted containment at or above this makes two sentences near-copies.
 THRESHOLD = 0.7
@@ -133,59 +132,59 @@ def neighbours(texts: Sequence[str], language: str | None) -> list[dict[int, flo
     """For each text, the other texts that are near-copies of it, with their similarity."""
     distinct: dict[str, int] = {}
     ids = [distinct.setdefault(t, len(distinct)) for t in texts]
-    number = Numbers().__getitem__  # `link` wants the stems as numbers
-    prints = []
-    for fp in map(fingerprint, distinct, repeat(language)):
-        numbered = list(map(number, fp.stems))
-        prints.append(Fingerprint(frozenset(numbered), numbered, fp.text))
-    return link(prints, ids)
+    prints = [fingerprint(t, language) for t in distinct]
+    number = Numbers()  # `link` wants the stems as numbers
+    stems = [number[s] for fp in prints for s in fp.stems]
+    ends = np.cumsum([len(fp.stems) for fp in prints], dtype=np.int64)
+    return link(np.array(stems, dtype=np.int64), ends, [fp.text for fp in prints], ids)
 
 
-def link(prints: Sequence[Fingerprint], ids: Sequence[int]) -> list[dict[int, float]]:
-    """`neighbours` of sentences whose distinct texts have `prints` (stems given as numbers):
-    sentence k has text ids[k].
+def link(stems: np.ndarray, ends: np.ndarray, texts: Sequence[str], ids: Sequence[int]) -> list[dict[int, float]]:
+    """`neighbours` of sentences whose distinct texts are `texts` (without editorial
+    insertions): sentence k has text ids[k]; the texts' stem numbers come end to end in
+    `stems`, text t's ending at ends[t].
 
-    The rule is `near_copy_score`'s with `idf_weights` of the sentences, worked out for
-    all the candidate pairs at once with sparse matrices.
+    The rule is `near_copy_score`'s with `idf_weights` of the sentences, worked out with
+    array operations for all candidate pairs at once.
     """
-    holders: list[list[int]] = [[] for _ in prints]
+    holders: list[list[int]] = [[] for _ in texts]
     for k, text in enumerate(ids):
         holders[text].append(k)
+    words, idf, heft = _words(stems, ends, [len(group) for group in holders])
     found: list[dict[int, float]] = [{} for _ in ids]
-    for group in holders:  # copies of one text
-        if len(group) > 1 and prints[ids[group[0]]].words:
+    for text, group in enumerate(holders):  # copies of one text
+        if len(group) > 1 and words.size[text]:
             for i in group:
                 found[i].update((j, 1.0) for j in group if j != i)
-    words, idf = _incidence(prints, [len(group) for group in holders])
-    heft = words @ idf
-    a, b = _candidate_pairs(prints, words, idf, heft)
-    both = words[a].multiply(words[b]).tocsr()  # the words each pair shares
-    shared, weight = np.asarray(both.sum(axis=1)).ravel(), both @ idf
-    size = np.diff(words.indptr)
+    a, b = _candidate_pairs(words, idf, heft)
+    pair, word = words.expand(a)
+    both = words.holds(b[pair], word)  # the words each pair shares
+    shared = np.bincount(pair[both], minlength=a.size)
+    weight = np.bincount(pair[both], weights=idf[word[both]], minlength=a.size)
     lighter = np.minimum(heft[a], heft[b])
-    same = (shared == size[a]) & (size[a] == size[b])
+    same = (shared == words.size[a]) & (words.size[a] == words.size[b])
     score = np.where(same, 1.0, weight / np.where(lighter > 0, lighter, 1.0))
     close = same | ((shared >= MIN_SHARED) & (lighter > 0) & (score >= THRESHOLD))
+    starts = np.concatenate(([0], ends))
     for x, y, value, equal in zip(a[close].tolist(), b[close].tolist(), score[close].tolist(), same[close].tolist()):
-        if equal or _same_order(prints[x], prints[y]):
+        if equal or _same_order(*(
+            Fingerprint(words.of(t), stems[starts[t] : starts[t + 1]].tolist(), texts[t]) for t in (x, y)
+        )):
             for i in holders[x]:
                 for j in holders[y]:
                     found[i][j] = found[j][i] = value
     return [dict(sorted(f.items())) if len(f) > 1 else f for f in found]
 
 
-def _incidence(prints: Sequence[Fingerprint], copies: Sequence[int]) -> tuple[csr_array, np.ndarray]:
-    """(prints, words) ones where a print has a word, and each word's `idf_weights`."""
-    size = np.fromiter(map(len, (fp.words for fp in prints)), dtype=np.int64, count=len(prints))
-    rows = np.repeat(np.arange(len(prints)), size)
-    names, column = np.unique(
-        np.fromiter(chain.from_iterable(fp.words for fp in prints), dtype=np.int64, count=int(size.sum())),
-        return_inverse=True,
-    )
-    counts = np.bincount(column, weights=np.asarray(copies, dtype=float)[rows], minlength=names.size)
+def _words(stems: np.ndarray, ends: np.ndarray, copies: Sequence[int]) -> tuple[RowSets, np.ndarray, np.ndarray]:
+    """Which text has which word (stem number), each word's `idf_weights` and each text's
+    weight (heft)."""
+    words = RowSets.runs(stems, ends, int(stems.max()) + 1 if stems.size else 1)
+    counts = np.bincount(words.members, weights=np.asarray(copies, dtype=float)[words.rows], minlength=words.width)
     total = max(sum(copies), MIN_COLLECTION) + 1
-    idf = np.array([math.log(total / (n + 0.5)) for n in counts.tolist()])
-    return csr_array((np.ones(rows.size), (rows, column)), shape=(len(prints), names.size)), idf
+    values, which = np.unique(counts, return_inverse=True)  # few distinct counts: few logarithms
+    idf = np.array([math.log(total / (n + 0.5)) for n in values.tolist()])[which]
+    return words, idf, np.bincount(words.rows, weights=idf[words.members], minlength=words.count)
 
 
 def _score(a: Fingerprint, b: Fingerprint, heft_a: float, heft_b: float, idf: Mapping[str, float]) -> float | None:
@@ -216,9 +215,7 @@ def _same_order(a: Fingerprint, b: Fingerprint) -> bool:
     return len(pairs.intersection(zip(longer.stems, longer.stems[1:]))) >= MIN_PAIRS * len(pairs)
 
 
-def _candidate_pairs(
-    prints: Sequence[Fingerprint], words: csr_array, idf: np.ndarray, heft: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
+def _candidate_pairs(words: RowSets, idf: np.ndarray, heft: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Every pair (a < b) that can reach THRESHOLD, found by prefix filtering.
 
     If the lighter sentence A keeps THRESHOLD of its weight in B, B must hold one of A's
@@ -227,25 +224,25 @@ def _candidate_pairs(
     instead of being compared with every other sentence. Sentences too short to share
     MIN_SHARED words can only match an identical word set.
     """
-    counts = np.diff(words.indptr)
-    rows = np.repeat(np.arange(words.shape[0]), counts)
-    order = np.lexsort((-idf[words.indices], rows))  # each row's rarest words first
-    rows, columns = rows[order], words.indices[order]
-    running = np.concatenate(([0.0], np.cumsum(idf[columns])))
-    before = running[:-1] - running[np.repeat(words.indptr[:-1], counts)]  # the row's rarer words
-    # a word is looked up while the weight of the rarer ones is within (1 - THRESHOLD) of the
-    # row's; a hair of slack only adds candidates, never loses one to rounding
-    probe = (before <= (1 - THRESHOLD) * heft[rows] * (1 + 1e-9)) & (counts[rows] >= MIN_SHARED)
-    prefixes = csr_array((np.ones(int(probe.sum())), (rows[probe], columns[probe])), shape=words.shape)
-    hits = (prefixes @ words.T).tocoo()
-    a, b = hits.row, hits.col
+    rarity = idf[words.members]
+    order = np.lexsort((-rarity, words.rows))  # each text's rarest words first
+    running = np.concatenate(([0.0], np.cumsum(rarity[order])))
+    before = running[:-1] - running[words.start[words.rows]]  # weight of the text's rarer words
+    rows = words.rows[order]
+    # a word is looked up while the rarer ones weigh at most (1 - THRESHOLD) of the text; a
+    # hair of slack only adds candidates, never loses one to rounding
+    probe = (before <= (1 - THRESHOLD) * heft[rows] * (1 + 1e-9)) & (words.size[rows] >= MIN_SHARED)
+    looked = words.members[order][probe]
+    by_word = np.argsort(words.members, kind="stable")  # postings: the texts holding each word
+    first = np.searchsorted(words.members[by_word], looked)
+    pair, where = ranges(first, np.bincount(words.members, minlength=words.width)[looked])
+    a, b = rows[probe][pair], words.rows[by_word][where]
     keep = (a != b) & (heft[b] >= heft[a])
-    pairs = {(x, y) if x < y else (y, x) for x, y in zip(a[keep].tolist(), b[keep].tolist())}
-    same_words: dict[frozenset, list[int]] = defaultdict(list)
-    for k, fp in enumerate(prints):
-        if 0 < len(fp.words) < MIN_SHARED:
-            same_words[fp.words].append(k)
-    for ids in same_words.values():
-        pairs.update((i, j) for x, i in enumerate(ids) for j in ids[x + 1 :])
-    found = np.array(sorted(pairs), dtype=np.int64).reshape(-1, 2)
-    return found[:, 0], found[:, 1]
+    found = distinct(np.minimum(a, b)[keep] * words.count + np.maximum(a, b)[keep])
+    short: dict[frozenset, list[int]] = defaultdict(list)
+    for k in np.flatnonzero((words.size > 0) & (words.size < MIN_SHARED)).tolist():
+        short[words.of(k)].append(k)
+    same = [i * words.count + j for ids in short.values() for x, i in enumerate(ids) for j in ids[x + 1 :]]
+    if same:
+        found = distinct(np.concatenate((found, np.array(same, dtype=np.int64))))
+    return np.divmod(found, words.count)

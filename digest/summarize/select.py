@@ -25,6 +25,8 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.sparse import csr_array, eye, hstack, vstack
 
+from .sets import distinct
+
 # The search only sees this many options, those with the most weight per word: a briefing
 # of a few hundred words never needs the rest (on TAC 2011, 80 options and 400 give the
 # same summaries with the exact solver).
@@ -56,20 +58,27 @@ def choose(
 ) -> list[int]:
     """Indices of the chosen options, ascending; `exact` solves the integer program instead."""
     ids: dict[Hashable, int] = {}
-    rows: list[int] = []
-    columns: list[int] = []
+    owners: list[int] = []
+    concepts: list[int] = []
     for k, option in enumerate(options):
         for c in option.concepts:
-            rows.append(k)
-            columns.append(ids.setdefault(c, len(ids)))
-    carries = csr_array((np.ones(len(rows)), (rows, columns)), shape=(len(options), len(ids)))
-    worth = np.array([weights.get(c, 0.0) for c in ids])
-    words = np.array([o.words for o in options], dtype=float)
-    return choose_from(carries, worth, words, np.array([o.bonus for o in options]), budget, conflicts, exact)
+            owners.append(k)
+            concepts.append(ids.setdefault(c, len(ids)))
+    return choose_from(
+        np.array(owners, dtype=np.intp),
+        np.array(concepts, dtype=np.intp),
+        np.array([weights.get(c, 0.0) for c in ids]),
+        np.array([o.words for o in options], dtype=float),
+        np.array([o.bonus for o in options], dtype=float),
+        budget,
+        conflicts,
+        exact,
+    )
 
 
 def choose_from(
-    carries: csr_array,
+    owners: np.ndarray,
+    concepts: np.ndarray,
     weights: np.ndarray,
     words: np.ndarray,
     bonus: np.ndarray,
@@ -77,13 +86,13 @@ def choose_from(
     conflicts: Sequence[tuple[int, int]] = (),
     exact: bool = False,
 ) -> list[int]:
-    """`choose` with the options given as arrays: `carries` (options, concepts) is non-zero
-    where an option carries a concept, `weights` (concepts,) their weights, `words` and
-    `bonus` (options,) each option's length and bonus."""
-    concepts = np.flatnonzero(weights > 0)
-    carries = (carries[:, concepts] != 0).astype(float).tocsr()
+    """`choose` with the options given as arrays: option owners[k] carries concept
+    concepts[k] (once each), `weights` are the concepts' weights, `words` and `bonus` each
+    option's length and bonus."""
+    weight = weights[concepts]
+    owners, concepts, weight = owners[weight > 0], concepts[weight > 0], weight[weight > 0]
     # unrounded here: a small bonus (a late sentence's position) may be all an option is worth
-    worth = carries @ weights[concepts] + bonus
+    worth = np.bincount(owners, weights=weight, minlength=words.size) + bonus
     fitting = np.flatnonzero((words > 0) & (words <= budget) & (worth > 0))
     if fitting.size > MAX_OPTIONS:  # the most weight per word; ties: the lower index
         fitting = np.sort(fitting[np.argsort(-worth[fitting] / words[fitting], kind="stable")[:MAX_OPTIONS]])
@@ -93,8 +102,12 @@ def choose_from(
         return []
     if words[fitting].sum() <= budget and not conflicts and (bonus[fitting] >= 0).all():
         return fitting.tolist()  # all of them fit: each adds weight, none takes any away
+    position = np.full(words.size, -1)
+    position[fitting] = np.arange(fitting.size)
+    held = position[owners] >= 0
     problem = _Problem.reduce(
-        carries[fitting], _grid(weights[concepts]), _grid(bonus[fitting]), words[fitting], budget, _renumber(conflicts, fitting)
+        position[owners[held]], concepts[held], _grid(weights), _grid(bonus[fitting]), words[fitting], budget,
+        _renumber(conflicts, fitting),
     )
     found = problem.exact() if exact else problem.solve()
     return sorted(int(fitting[k]) for k in found)
@@ -178,21 +191,24 @@ class _Problem:
 
     @classmethod
     def reduce(
-        cls, carries: csr_array, grid: np.ndarray, own: np.ndarray, words: np.ndarray, budget: int,
-        conflicts: Sequence[tuple[int, int]],
+        cls, owners: np.ndarray, concepts: np.ndarray, grid: np.ndarray, own: np.ndarray, words: np.ndarray,
+        budget: int, conflicts: Sequence[tuple[int, int]],
     ) -> _Problem:
-        """The problem of options carrying concepts (`carries`, ones) of weights `grid` (in
-        1/SCALE): a concept only one option carries is counted exactly when that option is
-        chosen, so it joins that option's own weight."""
-        count = np.asarray(carries.sum(axis=0)).ravel()
-        own = own + carries[:, count == 1] @ grid[count == 1]
-        shared = count > 1
-        blocks = np.zeros((len(own), len(own)), dtype=bool)
+        """The problem of options carrying concepts (option owners[k] carries concepts[k])
+        of weights `grid` (in 1/SCALE): a concept only one option carries is counted exactly
+        when that option is chosen, so it joins that option's own weight."""
+        names = distinct(concepts)
+        column = np.searchsorted(names, concepts)
+        alone = np.bincount(column, minlength=names.size)[column] == 1
+        own = own + np.bincount(owners[alone], weights=grid[concepts[alone]], minlength=own.size)
+        shared, column = np.unique(column[~alone], return_inverse=True)
+        carries = csr_array(
+            (np.ones(column.size), (owners[~alone], column)), shape=(own.size, shared.size)
+        )
+        blocks = np.zeros((own.size, own.size), dtype=bool)
         for a, b in conflicts:
             blocks[a, b] = blocks[b, a] = True
-        return cls(
-            own=own, carries=carries[:, shared].tocsr(), worth=grid[shared], words=words, budget=budget, blocks=blocks
-        )
+        return cls(own=own, carries=carries, worth=grid[names[shared]], words=words, budget=budget, blocks=blocks)
 
     def solve(self) -> list[int]:
         """The best set found: greedy from each seed, then improving swaps."""
