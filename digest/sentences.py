@@ -17,13 +17,15 @@ import regex
 from .models import Article, Sentence
 
 # Sentence ends that Punkt (trained on English) does not know; a cut goes after the match.
+# Searched with overlapped=True: a match never hides the context of the next one, and starting
+# from the mark is several times faster than a look-behind tried at every character.
 _EXTRA_END = regex.compile(
-    r"(?<=[\u0964\u0965\u061f\u06d4\u3002\uff01\uff1f])\s*"  # danda, Arabic ? and full stop, CJK marks
+    r"[\u0964\u0965\u061f\u06d4\u3002\uff01\uff1f]\s*"  # danda, Arabic ? and full stop, CJK marks
     # a pipe typed for a danda, between Devanagari words
-    r"|(?<=[\p{Devanagari}]\s?\|)\s+(?=\p{Devanagari})"
+    r"|\p{Devanagari}\s?\|\s+(?=\p{Devanagari})"
     # a full stop with no space after it between words of a script without capitals, where
     # no abbreviation is likely: at least three characters before it and two after
-    r"|(?<=[\p{Arabic}\p{Hebrew}\p{Devanagari}]{3}\.)(?=[\p{Arabic}\p{Hebrew}\p{Devanagari}]{2})"
+    r"|[\p{Arabic}\p{Hebrew}\p{Devanagari}]{3}\.(?=[\p{Arabic}\p{Hebrew}\p{Devanagari}]{2})"
 )
 
 
@@ -66,7 +68,7 @@ def _spans(paragraph: str) -> list[tuple[int, int]]:
     for start, end in _punkt_spans(paragraph):
         piece = paragraph[start:end]
         # Every extra sentence end needs a character of those scripts: most news never pays for the search.
-        extra = [m.end() for m in _EXTRA_END.finditer(piece) if 0 < m.end() < len(piece)] if _EXTRA_SCRIPTS.search(piece) else ()
+        extra = sorted({m.end() for m in _EXTRA_END.finditer(piece, overlapped=True) if 0 < m.end() < len(piece)}) if _EXTRA_SCRIPTS.search(piece) else ()
         cuts = [0, *extra, len(piece)]
         for a, b in zip(cuts, cuts[1:]):
             sub = piece[a:b]
