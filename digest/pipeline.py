@@ -101,6 +101,8 @@ def load(seeds: Path, progress: bool = False, store: Cache = Cache(None)) -> Cor
     sentences and event terms of the final articles (cached by the article's content).
     """
     paths, notices = read.discover(seeds)
+    if len(paths) >= _POOL_THRESHOLD:
+        _pool()  # its fork server imports its modules while the files are hashed and looked up
     relative = {path: path.relative_to(seeds).as_posix() for path in paths}
     keys = {path: _file_key(path, relative[path]) for path in paths}
     known = store.get_many("read", keys.values())
@@ -358,6 +360,9 @@ def _pool() -> ProcessPoolExecutor:
         context.set_forkserver_preload([__name__])
         _POOL = ProcessPoolExecutor(max_workers=min(os.cpu_count() or 1, 4), mp_context=context)
         atexit.register(_POOL.shutdown)
+        from multiprocessing import forkserver
+
+        forkserver.ensure_running()  # starts the server and returns; workers fork from it once it is ready
     return _POOL
 
 
