@@ -66,7 +66,8 @@ class Cache:
     def put_many(self, ns: str, items: dict[str, Any]) -> None:
         if self._db is None or not items:
             return
-        rows = [(ns, k, pickle.dumps(v, protocol=pickle.HIGHEST_PROTOCOL)) for k, v in items.items()]
+        # A generator: one pickle at a time, not all of them (tens of MB of pages) at once.
+        rows = ((ns, k, pickle.dumps(v, protocol=pickle.HIGHEST_PROTOCOL)) for k, v in items.items())
         with self._db:
             self._db.execute("BEGIN")
             self._db.executemany("INSERT OR REPLACE INTO kv VALUES (?, ?, ?)", rows)
