@@ -11,8 +11,9 @@ normalisers (`_LIGHT`): without them every inflected or prefixed form is a word 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
+from itertools import filterfalse
 from pathlib import Path
 
 import re
@@ -49,8 +50,17 @@ def language_name(language: str | None) -> str:
     return _NAMES.get(key, key)
 
 
+# Typographic punctuation, the usual reason an English sentence is not ASCII, as ASCII
+# characters that split or join words alike: the text may then take the fast path.
+_TYPOGRAPHIC = (("\u2019", "'"), ("\u2018", " "), ("\u201c", " "), ("\u201d", " "), ("\u2013", " "),
+                ("\u2014", " "), ("\u2026", " "), ("\u00a0", " "))
+
+
 def words(text: str) -> list[str]:
     """Case-folded word tokens of `text`, apostrophes removed, punctuation dropped."""
+    if not text.isascii():
+        for typographic, ascii in _TYPOGRAPHIC:
+            text = text.replace(typographic, ascii)
     if text.isascii():  # the same tokens, found by the faster `re` (most news is ASCII)
         return _ASCII_WORD.findall(text.replace("'", "").replace("`", "").lower())
     return _WORD.findall(_APOSTROPHES.sub("", text).casefold())
@@ -67,9 +77,14 @@ def terms(text: str, language: str | None) -> list[str]:
     """
     if not text.isascii():
         text = unicodedata.normalize("NFC", text)
-    if language_name(language) in _ELIDING:
+    if _elides(language):
         text = _APOSTROPHES.sub(" ", text)
     return words(text)
+
+
+@lru_cache(maxsize=None)
+def _elides(language: str | None) -> bool:
+    return language_name(language) in _ELIDING
 
 
 def count_words(text: str) -> int:
@@ -80,19 +95,34 @@ def count_words(text: str) -> int:
 class _Memo(dict):
     """Stems already computed: a plain dict lookup, the stemmer runs once per word."""
 
-    def __init__(self, stem: Callable[[str], str]):
+    def __init__(self, stem: Callable[[str], str], stem_many: Callable[[list[str]], list[str]]):
         super().__init__()
-        self.stem = stem
+        self.stem, self.stem_many = stem, stem_many
 
     def __missing__(self, word: str) -> str:
         found = self[word] = self.stem(word)
         return found
 
+    def learn(self, words: Iterable[str]) -> None:
+        new = list(filterfalse(self.__contains__, set(words)))
+        if new:
+            self.update(zip(new, self.stem_many(new)))
+
 
 @lru_cache(maxsize=None)
+def _memo(language: str | None) -> _Memo:
+    return _Memo(*_stemmers(language))
+
+
 def stemmer(language: str | None) -> Callable[[str], str]:
     """A cached stem function for `language`; identity where no stemmer is known."""
-    return _Memo(_stem_function(language)).__getitem__
+    return _memo(language).__getitem__
+
+
+def learn_stems(tokens: Iterable[str], language: str | None) -> None:
+    """Stem the new words among `tokens` for `stemmer(language)` in one call, which for
+    Snowball's stemmers costs a fraction of a call per word."""
+    _memo(language).learn(tokens)
 
 
 def stem_all(tokens: Sequence[str], language: str | None) -> list[str]:
@@ -100,20 +130,24 @@ def stem_all(tokens: Sequence[str], language: str | None) -> list[str]:
     return list(map(stemmer(language), tokens))
 
 
-def _stem_function(language: str | None) -> Callable[[str], str]:
+def _stemmers(language: str | None) -> tuple[Callable[[str], str], Callable[[list[str]], list[str]]]:
+    """The stem function of `language`, and one that stems a list of words."""
     name = language_name(language)
     stem: Callable[[str], str]
     if name in _SNOWBALL:
         import Stemmer  # PyStemmer: Snowball's own C stemmers, imported in milliseconds
 
-        stem = Stemmer.Stemmer(name).stemWord
+        snowball = Stemmer.Stemmer(name)
+        stem, stem_many = snowball.stemWord, snowball.stemWords
     elif name in ("czech", "slovak"):
         stem = _czech_stemmer()
+        stem_many = None
     elif name in _LIGHT:
         stem = _LIGHT[name]
+        stem_many = None
     else:
-        return _identity
-    return _letters_only(stem)
+        return _identity, list
+    return _letters_only(stem), _letters_only_many(stem_many or (lambda words: list(map(stem, words))))
 
 
 def _czech_stemmer() -> Callable[[str], str]:
@@ -134,11 +168,29 @@ def _czech_stemmer() -> Callable[[str], str]:
     return sys.modules[name].stem_word
 
 
+def _has_digit(word: str) -> bool:
+    return not word.isalpha() and any(map(str.isdigit, word))
+
+
 def _letters_only(stem: Callable[[str], str]) -> Callable[[str], str]:
     """Tokens with digits ("2005", "a330") pass unstemmed (sumy's Czech stemmer warns on them)."""
 
     def apply(word: str) -> str:
-        return stem(word) if word.isalpha() or not any(map(str.isdigit, word)) else word
+        return word if _has_digit(word) else stem(word)
+
+    return apply
+
+
+def _letters_only_many(stem_many: Callable[[list[str]], list[str]]) -> Callable[[list[str]], list[str]]:
+    """`_letters_only` for a stemmer of lists."""
+
+    def apply(words: list[str]) -> list[str]:
+        odd = {w for w in words if not w.isalpha() and any(map(str.isdigit, w))}
+        if not odd:
+            return stem_many(words)
+        plain = [w for w in words if w not in odd]
+        found = dict(zip(plain, stem_many(plain)))
+        return [found.get(w, w) for w in words]
 
     return apply
 

@@ -17,14 +17,15 @@ every step works from that analysis.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from itertools import chain
 from typing import NamedTuple
 
 import numpy as np
 
 from ..models import Article, Briefing, Citation, Event, Point, Sentence
-from ..text import count_words, function_words, stem_all, stemmer, terms
+from ..text import count_words, function_words, learn_stems, stem_all, stemmer, terms
 from .candidates import MIN_WORDS, defects, is_candidate
 from .concepts import LEDE_BOOST, Numbers, concept_sets, concept_weights, held_by
 from .near_duplicates import carries, link, plain
@@ -67,37 +68,35 @@ class _Analysis(NamedTuple):
     texts: list[_Text]  # each distinct text's analysis
     concepts: RowSets  # the concepts of each distinct text
     prints: tuple[np.ndarray, np.ndarray, list[str]]  # `link`'s stems, ends and texts
-    number: Callable[[str], int]  # a stem's number in this event
+    numbers: Numbers  # each stem's number in this event
 
 
 def _analyse(texts: Sequence[str], lang: str | None) -> _Analysis:
+    """Whole-event passes, not one per text: a call per text and step costs more than the step."""
     distinct: dict[str, int] = {}
     ids = [distinct.setdefault(t, len(distinct)) for t in texts]
-    stem, stop = stemmer(lang), function_words(lang).__contains__
+    tokens = [terms(t, lang) for t in distinct]
+    flat = list(chain.from_iterable(tokens))
+    learn_stems(flat, lang)
     numbers = Numbers()
     number = numbers.__getitem__
-    stems: list[int] = []  # every text's stem numbers, end to end
-    stopped: list[bool] = []  # whether each of those tokens is a stop word
-    ends: list[int] = []
-    printed: list[int] = []  # the same for fingerprints, which leave editorial insertions out
-    print_ends: list[int] = []
-    plain_texts: list[str] = []
-    found = []
-    for text in distinct:
-        tokens = terms(text, lang)
-        mine = list(map(number, map(stem, tokens)))
-        stems += mine
-        stopped += map(stop, tokens)
-        ends.append(len(stems))
-        copy = plain(text)
-        printed += mine if copy is text else map(number, map(stem, terms(copy, lang)))
-        print_ends.append(len(printed))
-        plain_texts.append(copy)
-        n = count_words(text)
-        candidate = is_candidate(text, n)
-        found.append(_Text(n, candidate, defects(text) if candidate else 0))
-    prints = (np.array(printed, dtype=np.int64), np.array(print_ends, dtype=np.int64), plain_texts)
-    return _Analysis(ids, found, concept_sets(stems, stopped, ends)[0], prints, number)
+    stems = list(map(number, map(stemmer(lang), flat)))
+    ends = np.cumsum(list(map(len, tokens)), dtype=np.int64)
+    concepts = concept_sets(stems, list(map(function_words(lang).__contains__, flat)), ends)[0]
+    plain_texts = list(map(plain, distinct))
+    prints = (np.array(stems, dtype=np.int64), ends, plain_texts)
+    if any(p is not t for p, t in zip(plain_texts, distinct)):  # fingerprints leave editorial insertions out
+        tokens = [terms(p, lang) if p is not t else found for p, t, found in zip(plain_texts, distinct, tokens)]
+        flat = list(chain.from_iterable(tokens))
+        learn_stems(flat, lang)
+        stems = list(map(number, map(stemmer(lang), flat)))
+        prints = (np.array(stems, dtype=np.int64), np.cumsum(list(map(len, tokens)), dtype=np.int64), plain_texts)
+    counts = list(map(count_words, distinct))
+    found = [
+        _Text(n, candidate, defects(t) if candidate else 0)
+        for t, n, candidate in zip(distinct, counts, map(is_candidate, distinct, counts))
+    ]
+    return _Analysis(ids, found, concepts, prints, numbers)
 
 
 def summarize(
@@ -140,7 +139,7 @@ def summarize(
     dates = sorted(a.date for a in members if a.date)
     return Briefing(
         event_id=event.id,
-        title=_title(members, points, lang, pool, found),
+        title=_title(members, points, lang, found, mentions),
         points=points,
         article_ids=event.article_ids,
         date_start=dates[0] if dates else None,
@@ -237,24 +236,31 @@ def _point(i: int, pool: Sequence[Sentence], near: Links, rank: Mapping[str, int
 
 
 def _title(
-    members: Sequence[Article], points: Sequence[Point], lang: str | None, pool: Sequence[Sentence], found: _Analysis
+    members: Sequence[Article], points: Sequence[Point], lang: str | None, found: _Analysis, mentions: RowSets
 ) -> str:
     """The headline whose words the event's articles use most; else the first point, shortened."""
     stop = function_words(lang)
-    headline = {a.id: terms(a.title, lang) for a in members}
-    bodies = {a.id: set(map(found.number, stem_all(headline[a.id], lang))) for a in members}
+    heads = [terms(a.title, lang) for a in members]
+    head_stems = [list(map(found.numbers.__getitem__, stem_all(tokens, lang))) for tokens in heads]
+    # how many articles use each stem, in their headline or their text
     stems, ends, _ = found.prints
-    stems, starts = stems.tolist(), [0, *ends.tolist()]
-    for s, t in zip(pool, found.ids):
-        bodies[s.article_id].update(stems[starts[t] : starts[t + 1]])
+    width = len(found.numbers)
+    owner, used = RowSets.runs(stems, ends, width).expand(mentions.members)
+    rows = np.repeat(np.arange(len(members)), list(map(len, head_stems)))
+    told = RowSets(
+        np.concatenate((mentions.rows[owner], rows)),
+        np.concatenate((used, np.fromiter(chain.from_iterable(head_stems), dtype=np.int64, count=rows.size))),
+        len(members),
+        width,
+    )
+    users = np.bincount(told.members, minlength=width).tolist()
     best, best_score = "", 0.0
-    for a in members:
+    for a, tokens, numbered in zip(members, heads, head_stems):
         title = " ".join(a.title.split())
-        tokens = headline[a.id]
-        content = {found.number(stem) for word, stem in zip(tokens, stem_all(tokens, lang)) if word not in stop}
+        content = {n for word, n in zip(tokens, numbered) if word not in stop}
         if count_words(title) < 3 or not content:
             continue
-        score = sum(sum(w in body for body in bodies.values()) for w in content) / len(content)
+        score = sum(users[n] for n in content) / len(content)
         if score > best_score:
             best, best_score = title, score
     if best:

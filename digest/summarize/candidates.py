@@ -22,7 +22,6 @@ MAX_WORDS = 80
 _CLUTTER = re.compile(r"https?://|www\.|\S@\S|(?:^|\s)@\w|\w\.(?:com|org|net)\b", re.IGNORECASE)
 _OPEN_QUOTES = "\"“„«‘'‚‹"
 _CLOSE_QUOTES = "\"”»’'‹›“"
-_QUESTION_MARKS = ("?", "\u061f", "\u037e")  # Latin, Arabic, Greek question marks
 # full stop, exclamation, ellipsis, Devanagari danda (and the pipe typed for it), Arabic and CJK full stops
 _STATEMENT_ENDS = (".", "!", "\u2026", "\u0964", "\u0965", "|", "\u06d4", "\u3002", "\uff01")
 
@@ -32,9 +31,9 @@ def is_candidate(text: str, n: int | None = None) -> bool:
     n = count_words(text) if n is None else n
     if n < MIN_WORDS or n > MAX_WORDS:
         return False
-    if _is_question(text) or not _ends_a_statement(text) or _has_clutter(text):
+    if not _ends_a_statement(text) or _has_clutter(text):  # a question does not end a statement
         return False
-    if _letter_share(text) < 0.5 or _starts_mid_sentence(text):
+    if not _mostly_letters(text) or _starts_mid_sentence(text):
         return False
     return not is_bare_quote(text)
 
@@ -71,11 +70,10 @@ def is_bare_quote(text: str) -> bool:
 
 def _has_clutter(text: str) -> bool:
     """Links, addresses and handles; the regex runs only when one of its anchors is there."""
-    low = text.lower()
-    if "@" not in low and "//" not in low and "www." not in low and not any(
-        tld in low for tld in (".com", ".org", ".net")
-    ):
-        return False
+    if "@" not in text and "/" not in text:
+        low = text.lower()
+        if "www." not in low and ".com" not in low and ".org" not in low and ".net" not in low:
+            return False
     return _CLUTTER.search(text) is not None
 
 
@@ -84,24 +82,22 @@ def _ends_a_statement(text: str) -> bool:
     return text.rstrip(_CLOSE_QUOTES + ")]} \u00a0")[-1:] in _STATEMENT_ENDS
 
 
-def _is_question(text: str) -> bool:
-    return text.rstrip(_CLOSE_QUOTES + ")]} \u00a0")[-1:] in _QUESTION_MARKS
-
-
 _NOT_LETTER = regex.compile(r"[^\p{L}\p{M}]+")
 _ASCII = bytes(range(128))
 _ASCII_NOT_LETTER = bytes(c for c in _ASCII if not chr(c).isalpha())
-_ASCII_SPACE = bytes(c for c in _ASCII if chr(c).isspace())
 
 
-def _letter_share(text: str) -> float:
-    """Share of letters (and their marks) among the characters that are not spaces."""
-    if text.isascii():  # counted by deleting bytes, much faster than a regex
-        raw = text.encode("ascii")
-        chars, letters = len(raw.translate(None, _ASCII_SPACE)), len(raw.translate(None, _ASCII_NOT_LETTER))
-    else:
-        chars, letters = len("".join(text.split())), len(_NOT_LETTER.sub("", text))
-    return letters / chars if chars else 0.0
+def _mostly_letters(text: str) -> bool:
+    """At least half the characters that are not spaces are letters (or their marks)."""
+    # ASCII letters alone, counted by deleting bytes (much faster than a regex), against
+    # every character, settle it for most Latin-script text
+    ascii_letters = len(text.encode("ascii", "ignore").translate(None, _ASCII_NOT_LETTER))
+    if 2 * ascii_letters >= len(text):
+        return True
+    chars = len("".join(text.split()))
+    if 2 * ascii_letters >= chars:
+        return True
+    return not text.isascii() and 2 * len(_NOT_LETTER.sub("", text)) >= chars
 
 
 def _starts_mid_sentence(text: str) -> bool:
