@@ -138,6 +138,7 @@ def _stemmers(language: str | None) -> tuple[Callable[[str], str], Callable[[lis
         import Stemmer  # PyStemmer: Snowball's own C stemmers, imported in milliseconds
 
         snowball = Stemmer.Stemmer(name)
+        snowball.maxCacheSize = 0  # `_Memo` caches: PyStemmer's own cache makes a new word cost 6 times more
         stem, stem_many = snowball.stemWord, snowball.stemWords
     elif name in ("czech", "slovak"):
         stem = _czech_stemmer()
