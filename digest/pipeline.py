@@ -244,6 +244,7 @@ def build(
 
     overrides = [templates] if templates is not None else []
     result, rendered = run_and_render(seeds, settings, overrides, progress, cache_dir)
+    release_pool()  # the workers hold what they summarised and rendered: not needed for writing
     counts = publish.write_tree(rendered, out)
     return BuildReport(result=result, written=counts["written"], unchanged=counts["unchanged"], removed=counts["removed"])
 
@@ -259,6 +260,7 @@ def run_and_render(
     store = Cache(cache_dir / "cache.sqlite" if cache_dir is not None else None)
     try:
         result = run_articles(load(seeds, progress, store), settings, progress, store)
+        release_pool()  # fresh workers for the pages: those that summarised hold hundreds of MB
         return result, render_pages(result, templates, store)
     finally:
         store.close()
@@ -359,11 +361,21 @@ def _pool() -> ProcessPoolExecutor:
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload([__name__])
         _POOL = ProcessPoolExecutor(max_workers=min(os.cpu_count() or 1, 4), mp_context=context)
-        atexit.register(_POOL.shutdown)
         from multiprocessing import forkserver
 
         forkserver.ensure_running()  # starts the server and returns; workers fork from it once it is ready
     return _POOL
+
+
+def release_pool() -> None:
+    """Stop the worker processes (the next map starts new ones from the fork server)."""
+    global _POOL
+    if _POOL is not None:
+        _POOL.shutdown()
+        _POOL = None
+
+
+atexit.register(release_pool)
 
 
 def _progress(items, desc: str, enabled: bool, total: int | None = None):
