@@ -422,3 +422,32 @@ def test_function_words_are_words_that_say_nothing_of_the_event():
     hindi = function_words("hi")
     assert {"के", "में", "है", "और"} <= hindi
     assert not {"भारत", "सरकार", "ट्रेन"} & hindi
+
+
+def test_stems_learned_in_a_batch_equal_stems_one_by_one():
+    from digest.text import _stemmers, learn_stems, stemmer
+
+    tokens = ["ministers", "running", "2005", "a330", "talks", "mangeaient", "लड़कों", "והבית"]
+    for language in ("en", "fr", "hi", "he", "el"):
+        stem_one, _ = _stemmers(language)
+        learn_stems(tokens, language)
+        assert [stemmer(language)(t) for t in tokens] == [stem_one(t) for t in tokens]
+    assert stemmer("en")("2005") == "2005" and stemmer("en")("ministers") == "minist"
+
+
+def test_typographic_punctuation_tokenizes_like_its_ascii_form():
+    assert terms("It’s “done” — now… ok", "en") == terms('It\'s "done" - now... ok', "en") == [
+        "its", "done", "now", "ok"
+    ]
+    assert terms("l’été, « déjà »", "fr") == ["l", "été", "déjà"]
+
+
+def test_row_sets_hold_each_member_once_and_answer_lookups():
+    from digest.summarize.sets import RowSets
+
+    sets = RowSets(np.array([0, 0, 2, 0, 2]), np.array([3, 1, 3, 3, 0]), count=3, width=4)
+    assert [sets.of(r) for r in range(3)] == [frozenset({1, 3}), frozenset(), frozenset({0, 3})]
+    assert sets.holds(np.array([0, 1, 2, 2]), np.array([3, 3, 0, 1])).tolist() == [True, False, True, False]
+    owner, members = sets.expand(np.array([2, 0]))
+    assert owner.tolist() == [0, 0, 1, 1] and members.tolist() == [0, 3, 1, 3]
+

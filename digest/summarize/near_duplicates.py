@@ -100,14 +100,6 @@ def _weight(words: Iterable[str], idf: Mapping[str, float]) -> float:
         return math.fsum(idf.get(w, _UNSEEN) for w in words)
 
 
-def similarity(a: Fingerprint, b: Fingerprint, idf: Mapping[str, float]) -> float:
-    """How much of the lighter sentence the other one carries, by word rarity (0..1)."""
-    lighter = min(_weight(a.words, idf), _weight(b.words, idf))
-    if lighter <= 0:
-        return 0.0
-    return _weight(a.words & b.words, idf) / lighter
-
-
 def near_copy_score(a: Fingerprint, b: Fingerprint, idf: Mapping[str, float]) -> float | None:
     """The similarity of `a` and `b` when they are near-copies of each other, else None."""
     return _score(a, b, _weight(a.words, idf), _weight(b.words, idf), idf)
