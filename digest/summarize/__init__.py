@@ -165,16 +165,20 @@ def _depths(pool: Sequence[Sentence], texts: Sequence[_Text]) -> list[int]:
 
 
 def _by_article(
-    members: Sequence[Article], pool: Sequence[Sentence], ids: Sequence[int], depth: Sequence[int], texts: Sequence[_Text]
+    members: Sequence[Article],
+    pool: Sequence[Sentence],
+    ids: Sequence[int],
+    depth: Sequence[int],
+    texts: Sequence[_Text],
 ) -> tuple[RowSets, RowSets]:
     """The distinct texts of each article's sentences, and of its lede (first substantial sentence)."""
     row = {a.id: k for k, a in enumerate(members)}
-    rows = [row[s.article_id] for s in pool]
-    lede = [k for k, (d, t) in enumerate(zip(depth, texts)) if d == 0 and t.words >= MIN_WORDS]
+    rows, texts_of = np.array([row[s.article_id] for s in pool], dtype=np.int64), np.array(ids, dtype=np.int64)
+    lede = np.array([d == 0 and t.words >= MIN_WORDS for d, t in zip(depth, texts)], dtype=bool)
     width = max(ids, default=0) + 1
     return (
-        RowSets(np.array(rows, dtype=np.int64), np.array(ids, dtype=np.int64), len(members), width),
-        RowSets(np.array([rows[k] for k in lede], dtype=np.int64), np.array([ids[k] for k in lede], dtype=np.int64), len(members), width),
+        RowSets(rows, texts_of, len(members), width),
+        RowSets(rows[lede], texts_of[lede], len(members), width),
     )
 
 

@@ -3,9 +3,10 @@
 The objective is Gillick & Favre's (2009): the weight of the concepts that the chosen
 sentences cover, plus each sentence's bonus, with the words within the budget and no two
 sentences that repeat each other. It is made small first, without changing its optimum:
-a concept that only one option carries is that option's own weight. Then a greedy pass (most new weight per word) runs from
-every promising first sentence at once, as matrix products, and the best result is
-improved by swaps (take one sentence out, put the best one in) while any swap gains.
+a concept that only one option carries is that option's own weight. Then a greedy pass
+(most new weight per word) runs from every promising first sentence at once, as matrix
+products, and the best result is improved by swaps (take one sentence out, put the best
+one in) while any swap gains.
 
 On TAC 2011 this reaches on average 99.6% of the exact optimum, which `exact=True` finds
 with an integer program (SciPy's HiGHS), and the same ROUGE within noise (`bench/quality.py
