@@ -53,6 +53,16 @@ def test_builds_strictly_and_uploads_the_site(workflow):
     assert uses["actions/upload-pages-artifact"]["with"]["path"] == site_dir
 
 
+def test_the_rebuild_cache_is_carried_between_runs(workflow):
+    uses = {step.get("uses", "").split("@")[0]: step for step in _steps(workflow, "build")}
+    cache_dir = next(p["digest"]["cache"] for p in yaml.safe_load(_mkdocs_yml_without_tags())["plugins"] if isinstance(p, dict) and "digest" in p)
+    cached = uses["actions/cache"]["with"]
+    assert cached["path"] == cache_dir
+    assert cached["restore-keys"] and cached["key"].startswith(cached["restore-keys"])  # the latest one is restored
+    steps = [step.get("uses", "").split("@")[0] or step.get("run") for step in _steps(workflow, "build")]
+    assert steps.index("actions/cache") < steps.index("make site")
+
+
 def test_deploy_job_has_pages_permissions(workflow):
     deploy = workflow["jobs"]["deploy"]
     assert deploy["needs"] == "build"
