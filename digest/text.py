@@ -37,7 +37,7 @@ _SNOWBALL = {
 # Languages whose apostrophe marks an elided word ("l'", "d'", "qu'", "dell'").
 _ELIDING = {"french", "italian", "catalan"}
 
-_APOSTROPHES = regex.compile(r"['\u2019\u02bc\u0060\u00b4]")
+_APOSTROPHES = re.compile(r"['\u2019\u02bc\u0060\u00b4]")
 _WORD = regex.compile(r"[\p{L}\p{N}][\p{L}\p{M}\p{N}]*")
 _ASCII_WORD = re.compile(r"[a-z0-9]+")
 
