@@ -33,6 +33,7 @@ import lxml.html
 import markdown
 import yaml
 
+from . import languages
 from .models import UNKNOWN, Article, Notice
 
 MAX_FILE_BYTES = 8 * 2**20  # files of records: the largest real corpus is ~3 MB; beyond this only the start is read
@@ -157,7 +158,7 @@ class _Draft:
     outlet: str | None = None
     outlet_source: str = UNKNOWN
     url: str | None = None
-    language: str = "en"
+    language: str | None = None  # from metadata; found from the text when None
     tags: tuple[str, ...] = ()
     problems: list[str] = field(default_factory=list)  # warnings about the article, for Notices
 
@@ -202,7 +203,8 @@ def _finish(draft: _Draft, text: str, article_id: str, path: str) -> Article:
     return Article(
         id=article_id, title=draft.title, paragraphs=tuple(body), path=path,
         date=draft.date, date_source=draft.date_source, outlet=draft.outlet,
-        outlet_source=draft.outlet_source, url=draft.url, language=draft.language, tags=draft.tags,
+        outlet_source=draft.outlet_source, url=draft.url, tags=draft.tags,
+        language=draft.language or languages.detect("\n".join(body)),
     )
 
 
@@ -413,7 +415,7 @@ def _apply_language(draft: _Draft, value: object) -> None:
     elif match:
         draft.language = match["code"]
     else:
-        draft.problems.append(f"language {_shown(value)} is not a language code; using 'en'")
+        draft.problems.append(f"language {_shown(value)} is not a language code; found from the text instead")
 
 
 def _apply_tags(draft: _Draft, value: object) -> None:

@@ -311,7 +311,7 @@ def test_markdown_heading_is_the_title_without_front_matter(tmp_path):
         ("date: yesterday", "date 'yesterday' is not a date; ignored"),
         ("tags: 5", "tags 5 are not a list of words; ignored"),
         ("title: [1, 2]", "title [1, 2] is not text; ignored"),
-        ("language: 42", "language 42 is not a language code; using 'en'"),
+        ("language: 42", "language 42 is not a language code; found from the text instead"),
     ],
 )
 def test_front_matter_wrong_types_warn_and_fall_back(tmp_path, front, warning):
@@ -511,3 +511,26 @@ def test_read_file_never_raises_and_accounts_for_the_file(tmp_path, content, suf
     for article in articles:
         assert ID_PATTERN.fullmatch(article.id) and ".." not in article.id
         assert article.paragraphs and all(p.strip() for p in article.paragraphs)
+
+
+LANGUAGE_SAMPLES = {
+    "en": "Rescue teams searched the rubble of the collapsed hotel through the night, the mayor said on Tuesday.",
+    "fr": "Les secours ont fouillé toute la nuit les décombres de l'hôtel effondré, a déclaré mardi le maire de la ville.",
+    "cs": "Záchranáři celou noc prohledávali trosky zříceného hotelu, uvedl v úterý starosta města a dodal, že pátrání pokračuje.",
+    "el": "Οι ομάδες διάσωσης έψαχναν όλη τη νύχτα στα ερείπια του ξενοδοχείου που κατέρρευσε, δήλωσε την Τρίτη ο δήμαρχος.",
+    "ar": "واصلت فرق الإنقاذ البحث طوال الليل بين أنقاض الفندق المنهار، كما قال رئيس البلدية يوم الثلاثاء في مؤتمر صحفي.",
+}
+
+
+@pytest.mark.parametrize("code", sorted(LANGUAGE_SAMPLES))
+def test_the_language_of_a_file_that_does_not_say_is_found_from_its_text(tmp_path, code):
+    article, _ = only_article(tmp_path, "story.txt", f"Headline of the story\n\n{LANGUAGE_SAMPLES[code]}\n")
+    assert article.language == code
+
+
+def test_a_language_the_file_gives_wins_and_a_short_text_stays_english(tmp_path):
+    french = LANGUAGE_SAMPLES["fr"]
+    article, _ = only_article(tmp_path, "a.md", f"---\nlanguage: de\n---\n# Titel\n\n{french}\n")
+    assert article.language == "de"
+    article, _ = only_article(tmp_path, "b.txt", "Un titre\n\nBonjour à tous.\n")
+    assert article.language == "en"  # three words tell nothing: the default
