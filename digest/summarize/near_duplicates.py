@@ -144,10 +144,12 @@ def link(stems: np.ndarray, ends: np.ndarray, texts: Sequence[str], ids: Sequenc
         holders[text].append(k)
     words, idf, heft = _words(stems, ends, [len(group) for group in holders])
     found: list[dict[int, float]] = [{} for _ in ids]
-    for text, group in enumerate(holders):  # copies of one text
-        if len(group) > 1 and words.size[text]:
+    for group, size in zip(holders, words.size.tolist()):  # copies of one text
+        if len(group) > 1 and size:
+            every = dict.fromkeys(group, 1.0)
             for i in group:
-                found[i].update((j, 1.0) for j in group if j != i)
+                found[i] = every.copy()
+                del found[i][i]
     a, b = _candidate_pairs(words, idf, heft)
     pair, word = words.expand(a)
     both = words.holds(b[pair], word)  # the words each pair shares
