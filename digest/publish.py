@@ -27,9 +27,10 @@ import hashlib
 import json
 import os
 import shutil
+import stat
 import sys
 from collections.abc import Mapping
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 MANIFEST = ".digest-manifest.json"
 _NEW = ".digest-new-"
@@ -138,25 +139,31 @@ class _Checker:
         self.folders: dict[str, Path] = {}
 
     def __call__(self, path: str) -> str:
-        pure = PurePosixPath(path)
         if (
             not path
             or "\\" in path
             or "\x00" in path
-            or pure.is_absolute()
+            or path.startswith("/")
             or any(part in ("..", ".", "") for part in path.split("/"))
-            or pure.as_posix() == MANIFEST
+            or path == MANIFEST
         ):
             raise ValueError(f"page path not allowed: {path!r}")
-        folder = pure.parent.as_posix()
+        folder, _, name = path.rpartition("/")
         if folder not in self.folders:
-            self.folders[folder] = (self.out / folder).resolve()
-        resolved = self.folders[folder] / pure.name
-        if resolved.is_symlink() or resolved.is_dir():  # the page itself may lead elsewhere
-            resolved = resolved.resolve()
-        if not resolved.is_relative_to(self.out) or resolved == self.out:
-            raise ValueError(f"page path resolves outside {self.out}: {path!r}")
-        return pure.as_posix()
+            resolved_folder = (self.out / folder).resolve()
+            if not resolved_folder.is_relative_to(self.out):
+                raise ValueError(f"page path resolves outside {self.out}: {path!r}")
+            self.folders[folder] = resolved_folder
+        page = os.path.join(self.folders[folder], name)
+        try:
+            mode = os.lstat(page).st_mode
+        except OSError:
+            mode = 0  # not there yet: nothing to follow
+        if stat.S_ISLNK(mode) or stat.S_ISDIR(mode):  # the page itself may lead elsewhere
+            resolved = Path(page).resolve()
+            if not resolved.is_relative_to(self.out) or resolved == self.out:
+                raise ValueError(f"page path resolves outside {self.out}: {path!r}")
+        return path
 
 
 def _link_kept(

@@ -473,7 +473,8 @@ def discover(root: Path) -> tuple[list[Path], list[Notice]]:
             notices.append(Notice(path.relative_to(root).as_posix(), problem, skipped=True))
         else:
             files.append(path)
-    files.sort(key=lambda p: os.path.relpath(p, root).replace(os.sep, "/"))
+    prefix = len(str(root)) + len(os.sep)  # every path was made by joining names onto `root`
+    files.sort(key=lambda p: str(p)[prefix:].replace(os.sep, "/"))
     notices.sort(key=lambda n: n.path)
     return files, notices
 
