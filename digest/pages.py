@@ -229,8 +229,9 @@ def plan(result, templates: Sequence[Path] = (), views: Mapping[str, "BriefingVi
     made one: its sentences and their anchors follow from its text. `views` are briefing views
     already made (`briefing_view`), by event id.
     """
-    # Pages hold the template folders, not an environment: a page can be rendered in a worker process.
-    folders = tuple(str(folder) for folder in templates)
+    # Pages hold the template folders, not an environment: a page can be rendered in a worker
+    # process. Only folders there now: one made later (under `mkdocs serve`) gets a new environment.
+    folders = tuple(str(folder) for folder in templates if Path(folder).is_dir())
     articles = result.articles
     keys = result.corpus.keys
     # A briefing's content hash covers its event, its articles and the settings.
