@@ -38,7 +38,6 @@ import yaml
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
-from . import sentences as splitter
 from .models import Article, Briefing, Notice, Sentence
 
 # The built-in templates: top-level `templates/` of a source checkout, or `digest/templates/`
@@ -229,9 +228,7 @@ def plan(result, templates: Sequence[Path] = (), views: Mapping[str, "BriefingVi
     made one: its sentences and their anchors follow from its text. `views` are briefing views
     already made (`briefing_view`), by event id.
     """
-    # Pages hold the template folders, not an environment: a page can be rendered in a worker
-    # process. Only folders there now: one made later (under `mkdocs serve`) gets a new environment.
-    folders = tuple(str(folder) for folder in templates if Path(folder).is_dir())
+    env = environment(templates)
     articles = result.articles
     keys = result.corpus.keys
     # A briefing's content hash covers its event, its articles and the settings.
@@ -256,13 +253,12 @@ def plan(result, templates: Sequence[Path] = (), views: Mapping[str, "BriefingVi
         meta.update(_dates(briefing))
         pages[briefing_path(briefing.event_id)] = Page(
             ("briefing", briefing_keys.get(briefing.event_id) or (view, sorted(meta.items()))),
-            partial(_render_page, folders, "briefing.md.j2", meta, briefing=view),
+            partial(_render_page, env, "briefing.md.j2", meta, briefing=view),
         )
 
     for article in result.corpus.articles:
         cites = sorted(cited.get(article.id, ()))
-        # Only what the page shows of them: the page's inputs name no more, and a page sent to a
-        # worker process does not carry whole briefings.
+        # Only what the page shows of them, which is also all its inputs name.
         links = [BriefingLink(v.title, v.href) for v in citing.get(article.id, [])]
         # Article pages stay out of the search index: it would hold every article's full text
         # (tens of MB at 10,000 articles) and take the browser seconds to load. Briefings quote
@@ -270,7 +266,7 @@ def plan(result, templates: Sequence[Path] = (), views: Mapping[str, "BriefingVi
         meta = {"title": meta_escape(article.title or article.path or article.id), "search": {"exclude": True}}
         pages[article_path(article.id)] = Page(
             ("article", keys.get(article.id) or article, cites, links),
-            partial(_render_article, folders, article, _SentencesOf(result.sentences, article), set(cites), links, meta),
+            partial(_render_article, env, article, result.sentences, set(cites), links, meta),
         )
 
     context = {
@@ -296,7 +292,7 @@ def plan(result, templates: Sequence[Path] = (), views: Mapping[str, "BriefingVi
         result.corpus.notices,
     )
     for path, (template, meta) in site_pages.items():
-        pages[path] = Page(("site", template, everything), partial(_render_page, folders, template, meta, **context))
+        pages[path] = Page(("site", template, everything), partial(_render_page, env, template, meta, **context))
     return dict(sorted(pages.items()))
 
 
@@ -313,49 +309,28 @@ def templates_digest(templates: Sequence[Path] = ()) -> str:
     return digest.hexdigest()
 
 
-def _render_page(folders: tuple[str, ...], template: str, meta: Mapping, **context) -> str:
-    return _with_front_matter(_environment(folders).get_template(template).render(**context), meta)
+def _render_page(env: Environment, template: str, meta: Mapping, **context) -> str:
+    return _with_front_matter(env.get_template(template).render(**context), meta)
 
 
 def _render_article(
-    folders: tuple[str, ...], article: Article, sentences: "_SentencesOf", cited: set[int], links: list[BriefingLink], meta: Mapping
+    env: Environment,
+    article: Article,
+    sentences: Mapping[str, Sequence[Sentence]],
+    cited: set[int],
+    links: list[BriefingLink],
+    meta: Mapping,
 ) -> str:
     return _render_page(
-        folders,
+        env,
         "article.md.j2",
         meta,
         article=article,
         date=format_date(article.date) if article.date else "",
         url=safe_url(article.url),
-        paragraphs=_marked_paragraphs(article, sentences(), cited),
+        paragraphs=_marked_paragraphs(article, sentences.get(article.id, ()), cited),
         briefings=links,
     )
-
-
-class _SentencesOf:
-    """One article's sentences, looked up only if its page is rendered (a rebuild renders few).
-
-    Pickled as those sentences alone, packed: a page sent to a worker process does not carry
-    the whole corpus's sentence map.
-    """
-
-    def __init__(self, sentences: Mapping[str, Sequence[Sentence]], article: Article):
-        self._sentences, self._article = sentences, article
-
-    def __call__(self) -> Sequence[Sentence]:
-        return self._sentences.get(self._article.id, ())
-
-    def __reduce__(self):
-        return _unpack_sentences, (self._article, splitter.to_spans(self()))
-
-
-def _unpack_sentences(article: Article, spans: bytes) -> _SentencesOf:
-    return _SentencesOf({article.id: splitter.from_spans(article, spans)}, article)
-
-
-@lru_cache(maxsize=8)  # one per set of template folders; Jinja reloads a template whose file changed
-def _environment(folders: tuple[str, ...]) -> Environment:
-    return environment([Path(folder) for folder in folders])
 
 
 def environment(templates: Sequence[Path] = ()) -> Environment:

@@ -270,7 +270,7 @@ def run_and_render(
     store = Cache(cache_dir / "cache.sqlite" if cache_dir is not None else None)
     try:
         result = run_articles(load(seeds, progress, store), settings, progress, store)
-        release_pool()  # fresh workers for the pages: those that summarised hold hundreds of MB
+        release_pool()  # pages are made here; the workers that summarised hold hundreds of MB
         return result, render_pages(result, templates, store)
     finally:
         store.close()
@@ -294,15 +294,11 @@ def render_pages(result: Result, templates: Sequence[Path] = (), store: Cache = 
     version = pages.templates_digest(templates)
     keys = {path: cache.key("page", path, page.inputs, version) for path, page in planned.items()}
     known = store.get_many("page", keys.values())
-    todo = [path for path in planned if keys[path] not in known]
-    made = dict(zip((keys[path] for path in todo), _map(_make_page, [planned[path].make for path in todo], False, "render")))
+    # In this process: sending pages to the workers costs more pickling than rendering them.
+    made = {keys[path]: page.make() for path, page in planned.items() if keys[path] not in known}
     store.put_many("page", made)
     store.keep_only("page", keys.values())
     return {path: known.get(key) or made[key] for path, key in keys.items()}
-
-
-def _make_page(make) -> str:
-    return make()
 
 
 def cluster_records(records: Sequence[dict], progress: bool = False) -> tuple[list[tuple[str, str]], list[Notice]]:

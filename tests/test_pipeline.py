@@ -10,8 +10,6 @@ from conftest import SEEDS
 from digest import cache, pipeline, sentences
 from digest.events import features
 
-ROOT = Path(__file__).resolve().parents[1]
-
 
 def copy_seeds(target: Path, order: list[Path]) -> Path:
     target.mkdir()
@@ -124,13 +122,3 @@ def test_the_worker_pool_keeps_the_order_of_the_jobs():
     jobs = ["x" * (n * 7 % 31) for n in range(pipeline._POOL_THRESHOLD + 50)]
     assert pipeline._map(len, jobs, False, "test") == [len(job) for job in jobs]
 
-
-def test_pages_rendered_in_worker_processes_equal_pages_rendered_here(monkeypatch):
-    """A page travels to a worker with its template folders and its article's own sentences."""
-    from digest import pages
-
-    result = pipeline.run(SEEDS)
-    here = pages.render(result, [ROOT / "templates"])
-    monkeypatch.setattr(pipeline, "_POOL_THRESHOLD", 1)  # every page through the pool
-    assert pipeline.render_pages(result, [ROOT / "templates"]) == here
-    assert any(f'id="s{c.sentence_index}"' in here[pages.article_path(c.article_id)] for p in result.briefings[0].points for c in p.citations)
