@@ -254,7 +254,6 @@ def build(
 
     overrides = [templates] if templates is not None else []
     result, rendered = run_and_render(seeds, settings, overrides, progress, cache_dir)
-    release_pool()  # the workers hold what they summarised and rendered: not needed for writing
     counts = publish.write_tree(rendered, out)
     return BuildReport(result=result, written=counts["written"], unchanged=counts["unchanged"], removed=counts["removed"])
 
@@ -358,9 +357,9 @@ _POOL: ProcessPoolExecutor | None = None
 
 
 def _pool() -> ProcessPoolExecutor:
-    """One pool of workers for the whole process (reading and summarising, every rebuild of
-    `mkdocs serve`). Workers come from a fork server that has imported this module and nothing
-    else: forked from the main process instead, each would carry (and, as Python touches every
+    """The pool of workers that reads and summarises (`release_pool` stops it once summaries are
+    made). Workers come from a fork server that has imported this module and nothing else:
+    forked from the main process instead, each would carry (and, as Python touches every
     object, copy) the whole corpus the main process holds by then."""
     global _POOL
     if _POOL is None:

@@ -129,7 +129,7 @@ def recover(target: Path) -> None:
 
 
 class _Checker:
-    """`path` normalised, or ValueError if it could land anywhere but strictly inside `out`.
+    """`path` itself, or ValueError if it is not a plain relative path landing strictly inside `out`.
 
     Each folder is resolved once (a build has thousands of pages in a handful of folders).
     """

@@ -30,7 +30,7 @@ _EXTRA_END = regex.compile(
 
 
 # Every match of _EXTRA_END needs one of these characters: text without them (English with
-# curly quotes, French, Greek...) skips the slow look-behind search.
+# curly quotes, French, Greek...) is not searched at all.
 _EXTRA_SCRIPTS = re.compile(
     "[\u0591-\u06ff\u0750-\u077f\u0870-\u097f\u3002\ua8e0-\ua8ff\ufb1d-\ufdff\ufe70-\uff1f"
     "\U00010e60-\U00010e7e\U00010ec2-\U00010eff\U00011b00-\U00011b09\U0001ee00-\U0001eef1]"
@@ -67,9 +67,7 @@ def _spans(paragraph: str) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     for start, end in _punkt_spans(paragraph):
         piece = paragraph[start:end]
-        # Every extra sentence end needs a character of those scripts: most news never pays for the search.
-        extra = sorted({m.end() for m in _EXTRA_END.finditer(piece, overlapped=True) if 0 < m.end() < len(piece)}) if _EXTRA_SCRIPTS.search(piece) else ()
-        cuts = [0, *extra, len(piece)]
+        cuts = [0, *_extra_ends(piece), len(piece)]
         for a, b in zip(cuts, cuts[1:]):
             sub = piece[a:b]
             lead = len(sub) - len(sub.lstrip())
@@ -77,6 +75,13 @@ def _spans(paragraph: str) -> list[tuple[int, int]]:
             if trail > lead:
                 spans.append((start + a + lead, start + a + trail))
     return spans
+
+
+def _extra_ends(piece: str) -> list[int]:
+    """Offsets inside `piece` after the sentence ends Punkt does not know, in order."""
+    if not _EXTRA_SCRIPTS.search(piece):
+        return []
+    return sorted({m.end() for m in _EXTRA_END.finditer(piece, overlapped=True) if 0 < m.end() < len(piece)})
 
 
 def split(article: Article) -> tuple[Sentence, ...]:

@@ -76,27 +76,28 @@ def _analyse(texts: Sequence[str], lang: str | None) -> _Analysis:
     distinct: dict[str, int] = {}
     ids = [distinct.setdefault(t, len(distinct)) for t in texts]
     tokens = [terms(t, lang) for t in distinct]
-    flat = list(chain.from_iterable(tokens))
-    learn_stems(flat, lang)
     numbers = Numbers()
-    number = numbers.__getitem__
-    stems = list(map(number, map(stemmer(lang), flat)))
-    ends = np.cumsum(list(map(len, tokens)), dtype=np.int64)
+    flat, stems, ends = _numbered(tokens, lang, numbers)
     concepts = concept_sets(stems, list(map(function_words(lang).__contains__, flat)), ends)[0]
     plain_texts = list(map(plain, distinct))
-    prints = (np.array(stems, dtype=np.int64), ends, plain_texts)
     if any(p is not t for p, t in zip(plain_texts, distinct)):  # fingerprints leave editorial insertions out
         tokens = [terms(p, lang) if p is not t else found for p, t, found in zip(plain_texts, distinct, tokens)]
-        flat = list(chain.from_iterable(tokens))
-        learn_stems(flat, lang)
-        stems = list(map(number, map(stemmer(lang), flat)))
-        prints = (np.array(stems, dtype=np.int64), np.cumsum(list(map(len, tokens)), dtype=np.int64), plain_texts)
+        _, stems, ends = _numbered(tokens, lang, numbers)
+    prints = (np.array(stems, dtype=np.int64), ends, plain_texts)
     counts = list(map(count_words, distinct))
     found = [
         _Text(n, candidate, defects(t) if candidate else 0)
         for t, n, candidate in zip(distinct, counts, map(is_candidate, distinct, counts))
     ]
     return _Analysis(ids, found, concepts, prints, numbers)
+
+
+def _numbered(tokens: Sequence[list[str]], lang: str | None, numbers: Numbers) -> tuple[list[str], list[int], np.ndarray]:
+    """The texts' tokens in one list, their stems' numbers, and where each text's tokens end."""
+    flat = list(chain.from_iterable(tokens))
+    learn_stems(flat, lang)
+    stems = list(map(numbers.__getitem__, map(stemmer(lang), flat)))
+    return flat, stems, np.cumsum(list(map(len, tokens)), dtype=np.int64)
 
 
 def summarize(
