@@ -98,13 +98,17 @@ def clean(articles: Sequence[Article]) -> tuple[list[Article], list[Notice]]:
 
 def clean_corpus(cleaned: Sequence[Article]) -> tuple[list[Article], list[Notice]]:
     """The cross-corpus rules over articles that `clean_article` has already cleaned."""
-    boilerplate = _outlet_boilerplate(cleaned)
+    keys = [list(map(_key, article.paragraphs)) if article.outlet else [] for article in cleaned]
+    boilerplate = _outlet_boilerplate(cleaned, keys)
     shared_paths = Counter(article.path for article in cleaned)
     kept: list[Article] = []
     notices: list[Notice] = []
-    for article in cleaned:
+    for article, article_keys in zip(cleaned, keys):
         recurring = boilerplate.get(article.outlet)
-        paragraphs = tuple(p for p in article.paragraphs if _key(p) not in recurring) if recurring else article.paragraphs
+        paragraphs = (
+            tuple(p for p, key in zip(article.paragraphs, article_keys) if key not in recurring)
+            if recurring else article.paragraphs
+        )
         record = article.id if shared_paths[article.path] > 1 or not article.path else ""
         if not paragraphs:
             notices.append(Notice(article.path, "no article text left after cleaning", skipped=True, record=record))
@@ -190,7 +194,11 @@ def _ends_sentence(text: str) -> bool:
 
 def _key(text: str) -> str:
     """Lines that differ only in case or spacing are the same line."""
-    return " ".join(text.split()).casefold()
+    if "  " in text or not text.isprintable():  # a whitespace run, or a newline or tab in it
+        text = " ".join(text.split())
+    elif text[:1] == " " or text[-1:] == " ":
+        text = text.strip(" ")
+    return text.casefold()
 
 
 def _mark_repeats(lines: list[_Line]) -> None:
@@ -226,18 +234,19 @@ def _join(lines: list[_Line]) -> list[str]:
 # ---------------------------------------------------------------------------------------------
 
 
-def _outlet_boilerplate(articles: Sequence[Article]) -> dict[str, frozenset[str]]:
-    """Per outlet, the paragraphs found in many of its articles (newsletter plugs, legal notes).
+def _outlet_boilerplate(articles: Sequence[Article], keys: Sequence[Sequence[str]]) -> dict[str, frozenset[str]]:
+    """Per outlet, the paragraphs found in many of its articles (newsletter plugs, legal notes);
+    `keys` are each article's paragraphs as `_key` makes them.
 
     Articles without a known outlet are left alone: unrelated sources share no template, and
     copies of one wire story would otherwise lose their common sentences.
     """
     counts: dict[str, Counter[str]] = defaultdict(Counter)
     sizes: Counter[str] = Counter()
-    for article in articles:
+    for article, article_keys in zip(articles, keys):
         if article.outlet:
             sizes[article.outlet] += 1
-            counts[article.outlet].update({_key(p) for p in article.paragraphs})
+            counts[article.outlet].update(set(article_keys))
     return {
         outlet: frozenset(
             key for key, found in counts[outlet].items()
