@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from digest import sentences as splitter
 from digest.models import Article, Briefing, Event, Sentence
 from digest.summarize import summarize
-from digest.summarize.candidates import is_bare_quote, is_candidate
+from digest.summarize.candidates import in_quotations, is_bare_quote, is_candidate
 from digest.summarize.concepts import concept_weights, sentence_concepts
 from digest.summarize.near_duplicates import carries, fingerprint, idf_weights, is_near_copy, neighbours
 from digest.summarize.select import Option, choose, greedy, value
@@ -284,6 +284,56 @@ def test_candidates_skip_questions_clutter_fragments_and_bare_quotes():
     assert is_bare_quote("“We made it clear that they cannot go any further,” ")
     assert not is_candidate("“We made it clear that they cannot go any further.”")
     assert is_candidate("“We made it clear that they cannot go further,” the minister said.")
+
+
+
+def _inside(*paragraphs: str) -> list[tuple[str, bool]]:
+    """Each sentence of the paragraphs with `in_quotations`' verdict."""
+    article = Article(id="q", title="", paragraphs=paragraphs)
+    found = splitter.split(article)
+    return [(s.text, inside) for s, inside in zip(found, in_quotations(article.text, [(s.start, s.end) for s in found]))]
+
+
+def test_sentences_inside_a_quotation_that_another_sentence_opens_or_closes_are_found():
+    assert _inside("Told the father, Tom Flynn: 'I'm glad it's over. I'm glad we got the verdict we got.") == [
+        ("Told the father, Tom Flynn: 'I'm glad it's over.", False),  # it names its speaker
+        ("I'm glad we got the verdict we got.", True),  # shown alone it would read as fact
+    ]
+    assert [inside for _, inside in _inside('He said: "We will respond. We have options. Putin knows it," he added. Talks went on.')] == [
+        False, True, True, False,
+    ]
+    # a quotation begun in an earlier paragraph ends here: what comes before its closing mark is inside
+    assert [inside for _, inside in _inside("“We will respond.", "We have options. Putin knows it.” The talks went on.")] == [
+        False, True, True, False,
+    ]
+    assert [inside for _, inside in _inside("L'accord « est signé. Nous sommes prêts », a dit le ministre. Il est parti.")] == [
+        False, True, False,
+    ]
+
+
+def test_apostrophes_abbreviations_and_complete_quotations_are_not_taken_for_open_quotations():
+    assert not any(inside for _, inside in _inside(
+        "The dogs' owners said it's over. They met in the '90s, officials said.",
+        '"We made it clear," Biden said. "He cannot invade." The call ended.',
+        'צה"ל הודיע היום על הפסקת אש. הדובר אמר שהמצב רגוע.',  # gershayim marks an abbreviation
+        "A stray \" mark between spaces. It tells nothing.",
+    ))
+    # a quotation whose closing mark is lost reaches a few sentences, not the rest of the text
+    flags = [inside for _, inside in _inside('He said "we will respond. ' + " ".join(f"Fact number {n} was reported." for n in range(8)))]
+    assert flags[1] and sum(flags) <= 3 and not flags[-1]
+
+
+def test_a_sentence_inside_a_quotation_is_never_a_point():
+    """Three outlets repeat a quotation's second sentence; its speaker is in the first."""
+    quote = "Told the victim's father, Tom Flynn: \"I'm glad it's over. I'm glad we got the verdict we got today in court.\""
+    articles = [
+        Article(id=f"a{n}", title="Jury convicts man", date="2022-01-03", paragraphs=(
+            f"A jury in {town} convicted a man of murder in the death of his pregnant girlfriend on Monday.", quote,
+        ))
+        for n, town in enumerate(["Tulsa", "Spiro", "Muskogee"])
+    ]
+    briefing = make_case(articles).briefing(100)
+    assert briefing.points and not any(p.text.startswith("I'm glad we got") for p in briefing.points)
 
 
 def _weights(articles, ledes, **options) -> dict:

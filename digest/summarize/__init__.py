@@ -26,7 +26,7 @@ import numpy as np
 
 from ..models import Article, Briefing, Citation, Event, Point, Sentence
 from ..text import count_words, function_words, learn_stems, stem_all, stemmer, terms
-from .candidates import MIN_WORDS, defects, is_candidate
+from .candidates import MIN_WORDS, defects, in_quotations, is_candidate
 from .concepts import LEDE_BOOST, Numbers, concept_sets, concept_weights, held_by
 from .near_duplicates import carries, link, plain
 from .select import choose_from
@@ -123,7 +123,7 @@ def summarize(
     weights = concept_weights(
         held_by(found.concepts, mentions), held_by(found.concepts, ledes), len(members), lede_boost=method.lede_boost
     )
-    shown = _collapse(pool, near, rank, texts)
+    shown = _collapse(pool, near, rank, texts, _quoted(members, sentences))
     chosen = choose_from(
         *found.concepts.expand(np.array([found.ids[i] for i in shown], dtype=np.int64)),
         weights,
@@ -183,14 +183,26 @@ def _by_article(
     )
 
 
-def _collapse(pool: Sequence[Sentence], near: Links, rank: Mapping[str, int], texts: Sequence[_Text]) -> list[int]:
+def _quoted(members: Sequence[Article], sentences: Mapping[str, tuple[Sentence, ...]]) -> list[bool]:
+    """For each pooled sentence, whether it lies inside a quotation another sentence opens or closes."""
+    found: list[bool] = []
+    for a in members:
+        spans = [(s.start, s.end) for s in sentences.get(a.id, ())]
+        found += in_quotations(a.text, spans) if spans else []
+    return found
+
+
+def _collapse(
+    pool: Sequence[Sentence], near: Links, rank: Mapping[str, int], texts: Sequence[_Text], quoted: Sequence[bool]
+) -> list[int]:
     """One sentence per group of near-copies that may be shown, in pool order.
 
-    Candidates are visited best copy first (fewest signs of damage, then earliest);
-    each one that is not a copy of a kept sentence is kept, and its copies set aside.
+    Candidates (not inside a quotation that other sentences open or close) are visited best
+    copy first (fewest signs of damage, then earliest); each one that is not a copy of a
+    kept sentence is kept, and its copies set aside.
     """
     order = sorted(
-        (i for i, t in enumerate(texts) if t.candidate),
+        (i for i, t in enumerate(texts) if t.candidate and not quoted[i]),
         key=lambda i: (texts[i].defects, rank[pool[i].article_id], pool[i].index),
     )
     kept: list[int] = []

@@ -3,12 +3,15 @@
 A point is shown alone, out of its article, so it has to stand on its own: long enough
 to say something, a statement that ends like one (not a question, not a heading or a
 caption without a full stop), not a quotation whose speaker is in another sentence, and
-no leftover web clutter (links, @handles, bullets of symbols).
+no leftover web clutter (links, @handles, bullets of symbols). Whether a sentence is part
+of a quotation that other sentences open or close takes its paragraph (`in_quotations`).
 """
 
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
+from collections.abc import Sequence
 
 import regex
 
@@ -108,3 +111,83 @@ def _starts_mid_sentence(text: str) -> bool:
         if c.isdigit():
             return False
     return False
+
+
+
+# Quotation marks and paragraph breaks, for `in_quotations`. An ASCII single quote opens a
+# quotation only after a space or an opening bracket and before a letter ("'I'm glad"); one
+# between letters, or after a letter (don't, dogs'), is an apostrophe unless a quotation
+# it could close is open.
+# How many sentences a quotation with a missing end is taken to reach: a stray or lost mark
+# (one quote in a long, single-paragraph text) must not silence the rest of the article.
+QUOTE_REACH = 3
+_MARKS = re.compile(r"""\n\n|["“”„«»‘’]|(?P<opens>(?:(?<=^)|(?<=[\s(\[—–-]))'(?=[^\W\d_]))|(?<=\S)'(?![^\W\d_])""")
+
+
+def in_quotations(text: str, spans: Sequence[tuple[int, int]]) -> list[bool]:
+    """For each sentence (offsets into `text`, in order), whether it lies inside a quotation
+    that another sentence opens or closes: shown alone it would state as fact what someone
+    said, and its speaker is elsewhere.
+
+    A sentence that opens a quotation itself ('He said: "We won.') keeps its speaker. News
+    opens each paragraph of a long quotation again, so a quotation runs at most to the end
+    of its paragraph; a closing mark with nothing open ends one begun in an earlier
+    paragraph, and the sentences before it in its paragraph are inside. A quotation with
+    one end missing reaches at most QUOTE_REACH sentences.
+    """
+    starts = [start for start, _ in spans]
+    inside = [False] * len(spans)
+    double: tuple[int, str] | None = None  # (sentence, mark) that opened the double quotation now open
+    single: int | None = None
+    first = 0  # the first sentence of the current paragraph
+    for found in _MARKS.finditer(text):
+        mark, k = found.group(), bisect_right(starts, found.start()) - 1  # k: the sentence holding it
+        if mark == "'":
+            mark = "‘" if found.group("opens") else "’"
+        elif mark == '"':
+            mark = _double_role(text, found.start())
+            if not mark or (mark == "”" and double is None):
+                continue  # an ASCII mark seen closing with nothing open is too often something else
+        if mark == "\n\n":
+            for opener in (double[0] if double else None, single):
+                if opener is not None:
+                    _spanned(inside, opener, min(k, opener + QUOTE_REACH))
+            double, single, first = None, None, k + 1
+        elif mark == "‘":
+            single = k
+        elif mark == "’":
+            if single is not None:
+                _spanned(inside, single, k)
+                single = None
+        elif double is None:
+            if mark in "”»":  # closes what an earlier paragraph opened
+                for j in range(max(first, k - QUOTE_REACH + 1), k + 1):
+                    inside[j] = True
+            else:
+                double = (k, mark)
+        elif mark == "“" and double[1] in "“«":
+            double = (k, mark)  # a quotation reopened: the one before was never closed
+        elif mark != "„":
+            _spanned(inside, double[0], k)
+            double = None
+    for opener in (double[0] if double else None, single):
+        if opener is not None:
+            _spanned(inside, opener, min(len(spans) - 1, opener + QUOTE_REACH))
+    return inside
+
+
+def _double_role(text: str, at: int) -> str:
+    """An ASCII double quote as the typographic mark it stands for: opening where a word starts
+    after it, closing where one ends before it; none between two letters, where it marks an
+    abbreviation (Hebrew writes gershayim so: צה"ל), nor between two spaces, where it cannot
+    tell which."""
+    before, after = text[at - 1 : at] or " ", text[at + 1 : at + 2] or " "
+    if (before.isalpha() and after.isalpha()) or (before.isspace() and after.isspace()):
+        return ""
+    return "“" if (before.isspace() or before in "([—–-") and not after.isspace() else "”"
+
+
+def _spanned(inside: list[bool], opener: int, closer: int) -> None:
+    """A quotation from sentence `opener` to `closer`: the sentences after the opener are inside it."""
+    for j in range(opener + 1, closer + 1):
+        inside[j] = True
