@@ -2,8 +2,10 @@
 
 Dropped: photo captions and credits, share / read-more / comment-form / contact lines, copyright
 and agency credit lines, embedded tweets, section dividers, kickers and short headings, lines with
-no letters, lines repeated inside an article, and lines an outlet prints in many of its articles.
-What is kept stays verbatim apart from whitespace: summaries quote it and cite it.
+no letters, lines repeated inside an article, lines an outlet prints in many of its articles, and
+publication stamps ("Published: 09th June 2013", "Saturday, 28 September 2013 01:43") that a page
+runs into the first sentence. What is kept stays verbatim apart from whitespace: summaries quote
+it and cite it.
 
 The rules work on lines. A raw paragraph may hold several lines (a caption block, bullet points,
 hard-wrapped prose); after cleaning, a line that continues an unfinished sentence is joined to the
@@ -74,6 +76,21 @@ _TWEET_PICTURE = re.compile(r"\bpic\.twitter\.com/\w+")
 # A section divider wrapped in dashes: "-The U.S. warns of severe sanctions-", "— More —".
 _DIVIDER = re.compile(r"[-–—=~]+\s*[^-–—=~]{0,80}?\s*[-–—=~]+")
 
+# A publication stamp at the start of a line: a label ("Published:", "Updated on") or a weekday,
+# then a date, maybe a time; what follows it (a capital or a quote) is the article's own text.
+_MONTH = (
+    r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?"
+    r"|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
+)
+_DAY = r"\d{1,2}(?:st|nd|rd|th)?"
+_STAMP = re.compile(
+    r"(?:(?:(?:first |last )?(?:published|updated|posted)(?: on)?:?|(?:mon|tues|wednes|thurs|fri|satur|sun)day,?)\s+)+"
+    rf"(?:{_DAY}\s+{_MONTH},?\s+\d{{4}}|{_MONTH}\s+{_DAY},?\s+\d{{4}}|\d{{4}}-\d{{2}}-\d{{2}})"
+    r"(?:,?\s+(?:at\s+)?\d{1,2}\s?[:.]\s?\d{2}(?:\s?[ap]\.?m\.?)?(?:\s+(?-i:GMT|UTC|BST|CES?T|[ECMP][SD]T|AES?T|AEDT|IST|ET|PT)\b)?)?"
+    r"\s*[|·•–—-]?\s*(?=(?-i:[A-Z])|[\"“‘']|$)",
+    re.I,
+)
+
 
 @dataclass
 class _Line:
@@ -135,6 +152,9 @@ def _split_lines(paragraphs: Sequence[str]) -> list[_Line]:
             bullet = None if _TWEET_SIGNATURE.fullmatch(text) else _BULLET.match(text)
             if bullet:
                 text = text[bullet.end() :]
+            stamp = _STAMP.match(text) if text[:1].isalpha() else None
+            if stamp:
+                text = text[stamp.end() :]
             if text:
                 lines.append(_Line(text, index, bullet=bool(bullet)))
     return lines

@@ -135,6 +135,22 @@ def test_whitespace_is_normalised_and_hard_wrapped_lines_join():
         "The council approved the budget on Monday.", "It was late.")
 
 
+
+@pytest.mark.parametrize(
+    "stamp",
+    ["Published: 09th June 2013", "Saturday, 28 September 2013 01: 43", "Thursday, March 19, 2011",
+     "Updated on June 9, 2013 at 10:32 a.m. EST |", "Posted 2022-01-03"],
+)
+def test_a_publication_stamp_run_into_the_first_sentence_is_cut(stamp):
+    assert cleaned(f"{stamp} {PROSE}", "It was late.") == (PROSE, "It was late.")
+    assert cleaned(stamp, PROSE) == (PROSE,)  # a stamp on its own line goes too
+
+
+def test_a_day_or_date_is_left_alone_unless_a_new_sentence_follows_it():
+    for line in ("Friday, January 7, 2022 was the day the talks began.", "Monday, the minister said the talks went on.",
+                 "May 5, 2013 The talks began in Geneva.", "Saturday, 28 September 2013 01:43 the jury returned."):
+        assert cleaned(line) == (line,)
+
 def test_label_like_lines_inside_a_wrapped_sentence_are_prose():
     assert cleaned("The council approved the budget after\nlong debate\non Monday.") == (
         "The council approved the budget after long debate on Monday.",)
