@@ -43,6 +43,8 @@ _WIDGET = re.compile(
     r"(?:source link|read more\b.*|read the (?:full|original) (?:story|article)\b.*|leave a (?:reply|comment)"
     r"|(?:your )?e-?mail address will not be published\b.*|required fields are marked\b.*|contact us"
     r"|share (?:this|on)\b.*|click here\b.*|subscribe (?:to|now)\b.*|sign up for\b.*|advertisement"
+    r"|(?:sound off|tell us(?: what you think)?|let us know(?: what you think)?|share your (?:thoughts|views))"
+    r"(?: in the comments?(?: (?:below|section))?)?|join the (?:conversation|discussion)"
     r"|related (?:articles|stories|coverage|news)|skip to (?:main )?content|back to top)\W*",
     re.I,
 )
@@ -83,10 +85,13 @@ _MONTH = (
     r"|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
 )
 _DAY = r"\d{1,2}(?:st|nd|rd|th)?"
+_DATE = rf"(?:{_DAY}\s+{_MONTH},?\s+\d{{4}}|{_MONTH}\s+{_DAY},?\s+\d{{4}}|\d{{4}}-\d{{2}}-\d{{2}})"
+_TIME = r"\d{1,2}\s?[:.]\s?\d{2}(?:\s?[ap]\.?m\.?)?(?:\s+(?-i:GMT|UTC|BST|CES?T|[ECMP][SD]T|AES?T|AEDT|IST|ET|PT)\b)?"
 _STAMP = re.compile(
-    r"(?:(?:(?:first |last )?(?:published|updated|posted)(?: on)?:?|(?:mon|tues|wednes|thurs|fri|satur|sun)day,?)\s+)+"
-    rf"(?:{_DAY}\s+{_MONTH},?\s+\d{{4}}|{_MONTH}\s+{_DAY},?\s+\d{{4}}|\d{{4}}-\d{{2}}-\d{{2}})"
-    r"(?:,?\s+(?:at\s+)?\d{1,2}\s?[:.]\s?\d{2}(?:\s?[ap]\.?m\.?)?(?:\s+(?-i:GMT|UTC|BST|CES?T|[ECMP][SD]T|AES?T|AEDT|IST|ET|PT)\b)?)?"
+    r"(?:(?:(?:(?:first |last )?(?:published|updated|posted)(?: on)?:?|(?:mon|tues|wednes|thurs|fri|satur|sun)day,?)\s+)+"
+    rf"{_DATE}(?:,?\s+(?:at\s+)?{_TIME})?"
+    # or any date with an "@ time" after it: "9 / 10 / 2010 @ 1: 19PM", "12 January 2010 @ 09: 29 pm"
+    rf"|(?:{_DATE}|\d{{1,2}}\s?/\s?\d{{1,2}}\s?/\s?\d{{2,4}})\s*@\s*{_TIME})"
     r"\s*[|·•–—-]?\s*(?=(?-i:[A-Z])|[\"“‘']|$)",
     re.I,
 )

@@ -88,7 +88,7 @@ PROSE = "The council approved the budget on Monday after a long debate."
         "Photo: AFP", "Photograph by Jane Doe/Example", "Jonathan Doe | Reuters", "(AFP)",
         "(Photo by Jane Doe/AFP via Getty Images)", "Getty Images", "Regional Press Service",
         "pic.twitter.com/AbC123", "-A section heading-", "— More —", "* * *", "2022", "politics",
-        "Key Points",
+        "Key Points", "Sound off in the comments below!", "Join the conversation",
     ],
 )
 def test_clutter_lines_are_dropped(line):
@@ -139,7 +139,8 @@ def test_whitespace_is_normalised_and_hard_wrapped_lines_join():
 @pytest.mark.parametrize(
     "stamp",
     ["Published: 09th June 2013", "Saturday, 28 September 2013 01: 43", "Thursday, March 19, 2011",
-     "Updated on June 9, 2013 at 10:32 a.m. EST |", "Posted 2022-01-03"],
+     "Updated on June 9, 2013 at 10:32 a.m. EST |", "Posted 2022-01-03", "9 / 10 / 2010 @ 1: 19PM",
+     "12 January 2010 @ 09: 29 pm"],
 )
 def test_a_publication_stamp_run_into_the_first_sentence_is_cut(stamp):
     assert cleaned(f"{stamp} {PROSE}", "It was late.") == (PROSE, "It was late.")
