@@ -157,7 +157,7 @@ def _split_lines(paragraphs: Sequence[str]) -> list[_Line]:
             bullet = None if _TWEET_SIGNATURE.fullmatch(text) else _BULLET.match(text)
             if bullet:
                 text = text[bullet.end() :]
-            stamp = _STAMP.match(text) if text[:1].isalpha() else None
+            stamp = _STAMP.match(text) if text[:1].isalnum() else None
             if stamp:
                 text = text[stamp.end() :]
             if text:
