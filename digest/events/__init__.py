@@ -18,7 +18,7 @@ from ..models import Article, Event
 from . import features, linkage, neighbours
 from .ids import make_event, ordered
 
-__all__ = ["group"]
+__all__ = ["by_language", "group", "group_batch", "ordered"]
 
 
 def group(
@@ -34,14 +34,30 @@ def group(
     by_id = {a.id: a for a in articles}
     if len(by_id) != len(articles):
         raise ValueError("article ids are not unique")
+    _floor(threshold)  # a bad threshold is an error even with no article to group
+    events = [e for batch in by_language(articles) for e in group_batch(batch, threshold=threshold, terms=terms)]
+    return ordered(events, by_id)
+
+
+def by_language(articles: Sequence[Article]) -> list[list[Article]]:
+    """The articles of each language, by id: each batch is grouped on its own (`group_batch`),
+    so a caller may keep the events of a language whose articles did not change."""
+    languages = sorted({a.language.casefold() for a in articles})
+    return [sorted((a for a in articles if a.language.casefold() == language), key=lambda a: a.id) for language in languages]
+
+
+def group_batch(
+    batch: Sequence[Article], *, threshold: float | None = None, terms: Mapping[str, features.Terms] | None = None
+) -> list[Event]:
+    """The events of one batch of `by_language`, in no particular order (`ordered` sorts them)."""
+    return [make_event(part) for part in _groups(list(batch), _floor(threshold), terms)]
+
+
+def _floor(threshold: float | None) -> float:
     floor = linkage.MIN_SIMILARITY if threshold is None else float(threshold)
     if not 0.0 < floor <= 1.0:
         raise ValueError(f"threshold must be in (0, 1], not {threshold}")
-    events: list[Event] = []
-    for language in sorted({a.language.casefold() for a in articles}):
-        batch = sorted((a for a in articles if a.language.casefold() == language), key=lambda a: a.id)
-        events += [make_event(part) for part in _groups(batch, floor, terms)]
-    return ordered(events, by_id)
+    return floor
 
 
 def _groups(articles: list[Article], floor: float, terms) -> list[list[Article]]:
