@@ -306,6 +306,9 @@ def test_sentences_inside_a_quotation_that_another_sentence_opens_or_closes_are_
     assert [inside for _, inside in _inside("“We will respond.", "We have options. Putin knows it.” The talks went on.")] == [
         False, True, True, False,
     ]
+    assert [inside for _, inside in _inside('We have options. We will monitor the situation." The talks went on.')] == [
+        True, True, False,  # an ASCII mark right after a sentence's end closes a quotation
+    ]
     assert [inside for _, inside in _inside("L'accord « est signé. Nous sommes prêts », a dit le ministre. Il est parti.")] == [
         False, True, False,
     ]

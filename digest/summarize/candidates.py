@@ -146,8 +146,10 @@ def in_quotations(text: str, spans: Sequence[tuple[int, int]]) -> list[bool]:
             mark = "‘" if found.group("opens") else "’"
         elif mark == '"':
             mark = _double_role(text, found.start())
-            if not mark or (mark == "”" and double is None):
-                continue  # an ASCII mark seen closing with nothing open is too often something else
+            if not mark or (mark == "”" and double is None and text[found.start() - 1] not in ".!?,…"):
+                # with nothing open, only a mark right after a sentence's end is sure to close a
+                # quotation; elsewhere it is too often something else (an inch, a Hebrew prefix)
+                continue
         if mark == "\n\n":
             for opener in (double[0] if double else None, single):
                 if opener is not None:
