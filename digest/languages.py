@@ -35,3 +35,10 @@ def detect(text: str) -> str:
     import py3langid  # here: loading its model takes a second, and English text never needs it
 
     return str(py3langid.classify(sample)[0])
+
+
+def load_model() -> None:
+    """Load py3langid's model now rather than at the first text that is not English."""
+    import py3langid
+
+    py3langid.classify("")  # its model is loaded on the first call and kept

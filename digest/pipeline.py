@@ -358,13 +358,13 @@ _POOL: ProcessPoolExecutor | None = None
 
 def _pool() -> ProcessPoolExecutor:
     """The pool of workers that reads and summarises (`release_pool` stops it once summaries are
-    made). Workers come from a fork server that has imported this module and nothing else:
-    forked from the main process instead, each would carry (and, as Python touches every
-    object, copy) the whole corpus the main process holds by then."""
+    made). Workers come from a fork server that has loaded this module, py3langid's model and the
+    stop words (`preload`) and nothing else: forked from the main process instead, each would
+    carry (and, as Python touches every object, copy) the whole corpus the main process holds by then."""
     global _POOL
     if _POOL is None:
         context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload([__name__])
+        context.set_forkserver_preload([f"{__package__}.preload"])
         _POOL = ProcessPoolExecutor(max_workers=min(os.cpu_count() or 1, 4), mp_context=context)
         from multiprocessing import forkserver
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 from conftest import SEEDS
@@ -122,3 +124,17 @@ def test_the_worker_pool_keeps_the_order_of_the_jobs():
     jobs = ["x" * (n * 7 % 31) for n in range(pipeline._POOL_THRESHOLD + 50)]
     assert pipeline._map(len, jobs, False, "test") == [len(job) for job in jobs]
 
+
+
+def _language_model_loaded(_) -> bool:
+    from py3langid import langid
+
+    return langid.IDENTIFIER is not None
+
+
+def test_workers_inherit_the_language_model_which_the_command_line_does_not_load():
+    """The fork server loads it once (`digest.preload`); importing the pipeline does not."""
+    pipeline.release_pool()  # fresh workers: none has met an article yet
+    assert all(pipeline._map(_language_model_loaded, range(pipeline._POOL_THRESHOLD), False, "test"))
+    code = "import sys, digest.pipeline; print([m for m in ('digest.preload', 'py3langid', 'sumy') if m in sys.modules])"
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip() == "[]"

@@ -1,0 +1,13 @@
+"""What every worker would otherwise load on its own, loaded once in the fork server.
+
+`pipeline._pool` names this module for the fork server to import before it forks any worker,
+so the workers inherit py3langid's model (most of a second to load), the stop-word lists and
+the libraries behind them. Nothing else imports it: the command line does not pay for them.
+"""
+
+from . import languages, pipeline, text  # noqa: F401 (pipeline: the functions the workers run)
+
+languages.load_model()
+for code in text._NAMES:  # every language whose stop words the libraries have, a tenth of a second in all
+    text.function_words(code)
+    text.stop_words(code)
