@@ -534,3 +534,16 @@ def test_a_language_the_file_gives_wins_and_a_short_text_stays_english(tmp_path)
     assert article.language == "de"
     article, _ = only_article(tmp_path, "b.txt", "Un titre\n\nBonjour à tous.\n")
     assert article.language == "en"  # three words tell nothing: the default
+
+
+# Text from the characters plain news is made of, plus the ones Markdown acts on at a line's start.
+_MARKDOWN_LIKE = st.lists(
+    st.sampled_from(list("ab Zé1.,'\"!?|#-+=:;()%\n\t\u00a0") + ["\n\n", "1. ", "- ", "  \n", "word "]), max_size=40
+).map("".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_MARKDOWN_LIKE)
+def test_plain_markdown_bodies_split_as_the_converter_splits_them(body):
+    """The shortcut for bodies no Markdown rule touches gives the converter's paragraphs."""
+    assert read._markdown_paragraphs(body) == read._html_paragraphs(read._to_html(body))
