@@ -78,20 +78,25 @@ _TWEET_PICTURE = re.compile(r"\bpic\.twitter\.com/\w+")
 # A section divider wrapped in dashes: "-The U.S. warns of severe sanctions-", "— More —".
 _DIVIDER = re.compile(r"[-–—=~]+\s*[^-–—=~]{0,80}?\s*[-–—=~]+")
 
-# A publication stamp at the start of a line: a label ("Published:", "Updated on") or a weekday,
-# then a date, maybe a time; what follows it (a capital or a quote) is the article's own text.
+# A publication stamp at the start of a line; what follows it (a capital or a quote) is the
+# article's own text. A written date needs a label ("Published:", "Updated on") or a weekday
+# before it, or an "@ time" after it; a numeric one ("9 / 10 / 2010") is a stamp by itself.
 _MONTH = (
     r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?"
     r"|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
 )
 _DAY = r"\d{1,2}(?:st|nd|rd|th)?"
 _DATE = rf"(?:{_DAY}\s+{_MONTH},?\s+\d{{4}}|{_MONTH}\s+{_DAY},?\s+\d{{4}}|\d{{4}}-\d{{2}}-\d{{2}})"
+_NUMERIC_DATE = r"\d{1,2}\s?/\s?\d{1,2}\s?/\s?(?:\d{4}|\d{2})"
 _TIME = r"\d{1,2}\s?[:.]\s?\d{2}(?:\s?[ap]\.?m\.?)?(?:\s+(?-i:GMT|UTC|BST|CES?T|[ECMP][SD]T|AES?T|AEDT|IST|ET|PT)\b)?"
+_AND_TIME = rf"(?:(?:,?\s+(?:at\s+)?|\s*[-–]\s*){_TIME})?"  # "..., 10:32", "... at 10:32", "2013-17: 59"
+_LABEL = r"(?:(?:first |last )?(?:published|updated|posted)(?: on)?:?\s+)"
+_WEEKDAY = r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)"
 _STAMP = re.compile(
-    r"(?:(?:(?:(?:first |last )?(?:published|updated|posted)(?: on)?:?|(?:mon|tues|wednes|thurs|fri|satur|sun)day,?)\s+)+"
-    rf"{_DATE}(?:,?\s+(?:at\s+)?{_TIME})?"
-    # or any date with an "@ time" after it: "9 / 10 / 2010 @ 1: 19PM", "12 January 2010 @ 09: 29 pm"
-    rf"|(?:{_DATE}|\d{{1,2}}\s?/\s?\d{{1,2}}\s?/\s?\d{{2,4}})\s*@\s*{_TIME})"
+    rf"(?:(?:{_LABEL}|{_WEEKDAY})+{_DATE}{_AND_TIME}"
+    rf"|{_LABEL}at\s+{_TIME},?\s+{_WEEKDAY}?{_DATE}"  # "Published at 15:48, Friday, 15 January 2016"
+    rf"|{_NUMERIC_DATE}{_AND_TIME}"
+    rf"|{_DATE}\s*@\s*{_TIME}|{_NUMERIC_DATE}\s*@\s*{_TIME})"
     r"\s*[|·•–—-]?\s*(?=(?-i:[A-Z])|[\"“‘']|$)",
     re.I,
 )
@@ -203,9 +208,17 @@ def _is_clutter(text: str, fresh: bool) -> bool:
         return True
     if not fresh:
         return False
-    if len(text.split()) <= MAX_LABEL_WORDS and any(rule.fullmatch(text) for rule in (_WIDGET, _COPYRIGHT, _AGENCY)):
-        return True
+    if len(text.split()) <= MAX_LABEL_WORDS:
+        if any(rule.fullmatch(text) for rule in (_WIDGET, _COPYRIGHT, _AGENCY)):
+            return True
+        # a reader's prompt: questions, then a widget ("What do you think? Sound off in the comments below!")
+        *asked, last = _SENTENCE_BREAK.split(text)
+        if asked and all(q.endswith("?") for q in asked) and _WIDGET.fullmatch(last):
+            return True
     return _is_short_heading(text)
+
+
+_SENTENCE_BREAK = re.compile(r"(?<=[.?!])\s+")
 
 
 def _is_short_heading(text: str) -> bool:

@@ -89,6 +89,7 @@ PROSE = "The council approved the budget on Monday after a long debate."
         "(Photo by Jane Doe/AFP via Getty Images)", "Getty Images", "Regional Press Service",
         "pic.twitter.com/AbC123", "-A section heading-", "— More —", "* * *", "2022", "politics",
         "Key Points", "Sound off in the comments below!", "Join the conversation",
+        "What do you think about the budget? Sound off in the comments below!",
     ],
 )
 def test_clutter_lines_are_dropped(line):
@@ -140,7 +141,8 @@ def test_whitespace_is_normalised_and_hard_wrapped_lines_join():
     "stamp",
     ["Published: 09th June 2013", "Saturday, 28 September 2013 01: 43", "Thursday, March 19, 2011",
      "Updated on June 9, 2013 at 10:32 a.m. EST |", "Posted 2022-01-03", "9 / 10 / 2010 @ 1: 19PM",
-     "12 January 2010 @ 09: 29 pm"],
+     "12 January 2010 @ 09: 29 pm", "11 / 09 / 2010", "8 / 2 / 14 at 1: 31 PM", "Published April 24th 2013-17: 59",
+     "Published at 15: 48, Friday, 15 January 2016"],
 )
 def test_a_publication_stamp_run_into_the_first_sentence_is_cut(stamp):
     assert cleaned(f"{stamp} {PROSE}", "It was late.") == (PROSE, "It was late.")
@@ -149,7 +151,8 @@ def test_a_publication_stamp_run_into_the_first_sentence_is_cut(stamp):
 
 def test_a_day_or_date_is_left_alone_unless_a_new_sentence_follows_it():
     for line in ("Friday, January 7, 2022 was the day the talks began.", "Monday, the minister said the talks went on.",
-                 "May 5, 2013 The talks began in Geneva.", "Saturday, 28 September 2013 01:43 the jury returned."):
+                 "May 5, 2013 The talks began in Geneva.", "Saturday, 28 September 2013 01:43 the jury returned.",
+                 "11/09/2010 was a turning point for the council."):
         assert cleaned(line) == (line,)
 
 def test_label_like_lines_inside_a_wrapped_sentence_are_prose():
