@@ -80,7 +80,7 @@ _DIVIDER = re.compile(r"[-–—=~]+\s*[^-–—=~]{0,80}?\s*[-–—=~]+")
 
 # A publication stamp at the start of a line; what follows it (a capital or a quote) is the
 # article's own text. A written date needs a label ("Published:", "Updated on") or a weekday
-# before it, or an "@ time" after it; a numeric one ("9 / 10 / 2010") is a stamp by itself.
+# before it, or a time after it; a numeric one ("9 / 10 / 2010") is a stamp by itself.
 _MONTH = (
     r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?"
     r"|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
@@ -96,6 +96,7 @@ _STAMP = re.compile(
     rf"(?:(?:{_LABEL}|{_WEEKDAY})+{_DATE}{_AND_TIME}"
     rf"|{_LABEL}at\s+{_TIME},?\s+{_WEEKDAY}?{_DATE}"  # "Published at 15:48, Friday, 15 January 2016"
     rf"|{_NUMERIC_DATE}{_AND_TIME}"
+    rf"|{_DATE},?\s+(?:at\s+)?{_TIME}"  # a written date with a time: "July 21, 2013, 2: 21 pm BST"
     rf"|{_DATE}\s*@\s*{_TIME}|{_NUMERIC_DATE}\s*@\s*{_TIME})"
     r"\s*[|·•–—-]?\s*(?=(?-i:[A-Z])|[\"“‘']|$)",
     re.I,

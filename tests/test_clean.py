@@ -142,7 +142,7 @@ def test_whitespace_is_normalised_and_hard_wrapped_lines_join():
     ["Published: 09th June 2013", "Saturday, 28 September 2013 01: 43", "Thursday, March 19, 2011",
      "Updated on June 9, 2013 at 10:32 a.m. EST |", "Posted 2022-01-03", "9 / 10 / 2010 @ 1: 19PM",
      "12 January 2010 @ 09: 29 pm", "11 / 09 / 2010", "8 / 2 / 14 at 1: 31 PM", "Published April 24th 2013-17: 59",
-     "Published at 15: 48, Friday, 15 January 2016"],
+     "Published at 15: 48, Friday, 15 January 2016", "July 21, 2013, 2: 21 pm BST"],
 )
 def test_a_publication_stamp_run_into_the_first_sentence_is_cut(stamp):
     assert cleaned(f"{stamp} {PROSE}", "It was late.") == (PROSE, "It was late.")

@@ -279,6 +279,9 @@ def test_candidates_skip_questions_clutter_fragments_and_bare_quotes():
     assert not is_candidate("Will the ministers meet in Geneva on Monday?")
     assert not is_candidate("Read the full statement at https://example.org/statement today.")
     assert not is_candidate("Look forward to talking again with @POTUS this Sunday about peace.")
+    assert not is_candidate("The patch can also be downloaded directly here.")  # the link is gone
+    assert not is_candidate("The Fix It solution is available from this link.")
+    assert is_candidate("The president said he was glad to be here.")
     assert not is_candidate("Too short to say much.")
     assert not is_candidate("and then the ministers met in Geneva on Monday.")
     assert is_bare_quote("“We made it clear that they cannot go any further,” ")

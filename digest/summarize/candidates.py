@@ -3,7 +3,7 @@
 A point is shown alone, out of its article, so it has to stand on its own: long enough
 to say something, a statement that ends like one (not a question, not a heading or a
 caption without a full stop), not a quotation whose speaker is in another sentence, and
-no leftover web clutter (links, @handles, bullets of symbols). Whether a sentence is part
+no leftover web clutter (links, @handles, bullets of symbols, talk of a link that is gone). Whether a sentence is part
 of a quotation that other sentences open or close takes its paragraph (`in_quotations`).
 """
 
@@ -23,6 +23,12 @@ MIN_WORDS = 6
 MAX_WORDS = 80
 
 _CLUTTER = re.compile(r"https?://|www\.|\S@\S|(?:^|\s)@\w|\w\.(?:com|org|net)\b", re.IGNORECASE)
+# A sentence that points at a link the copy no longer has: "The patch can be downloaded here."
+_LINK_TALK = re.compile(
+    r"\b(?:click|tap|download(?:ed)?|available|found|read|watch|listen|register|sign up)\b.*\bhere\W*$"
+    r"|\b(?:this|the following|the) link\b|\blinks? below\b",
+    re.IGNORECASE,
+)
 _OPEN_QUOTES = "\"“„«‘'‚‹"
 _CLOSE_QUOTES = "\"”»’'‹›“"
 # full stop, exclamation, ellipsis, Devanagari danda (and the pipe typed for it), Arabic and CJK full stops
@@ -72,9 +78,11 @@ def is_bare_quote(text: str) -> bool:
 
 
 def _has_clutter(text: str) -> bool:
-    """Links, addresses and handles; the regex runs only when one of its anchors is there."""
+    """Links, addresses and handles, or talk of a link; each regex runs only when one of its anchors is there."""
+    low = text.lower()
+    if ("here" in low or "link" in low) and _LINK_TALK.search(text):
+        return True
     if "@" not in text and "/" not in text:
-        low = text.lower()
         if "www." not in low and ".com" not in low and ".org" not in low and ".net" not in low:
             return False
     return _CLUTTER.search(text) is not None
