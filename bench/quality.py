@@ -5,8 +5,8 @@
 
 Reads `../shared/data` in place (TAC 2011 MultiLing: clusters of 10 WikiNews articles with
 human summaries of about 250 words) and prints one Markdown report whose every figure comes
-from this run, with one sentence splitter (`digest.sentences`) and one budget for all
-systems:
+from this run, with one cleaning (`digest.clean.clean_article`, as the pipeline cleans every
+article), one sentence splitter (`digest.sentences`) and one budget for all systems:
 
 * ROUGE-1 / ROUGE-2 recall of our summariser against Lead (round-robin of the articles'
   first sentences), sumy's LexRank and TextRank, at 250 and 100 words on TAC English;
@@ -41,6 +41,7 @@ from sumy.summarizers.lex_rank import LexRankSummarizer  # noqa: E402
 from sumy.summarizers.text_rank import TextRankSummarizer  # noqa: E402
 
 from digest import sentences as splitter  # noqa: E402
+from digest.clean import clean_article  # noqa: E402
 from digest.models import Article, Briefing, Event, Sentence  # noqa: E402
 from digest.summarize import Method, summarize  # noqa: E402
 from digest.summarize.near_duplicates import MIN_SHARED  # noqa: E402
@@ -85,12 +86,14 @@ def load_clusters(path: Path) -> list[Cluster]:
             record = json.loads(line)
             language = LANGUAGE_CODES.get(record["language"], record["language"])
             articles = tuple(
-                Article(
-                    id=a["id"].lower().replace(".", "-"),
-                    title=a.get("title") or "",
-                    paragraphs=tuple(p.strip() for p in a["text"].split("\n\n") if p.strip()),
-                    date=a.get("date") or None,
-                    language=language,
+                clean_article(  # as the pipeline does: every system reads the same clean text
+                    Article(
+                        id=a["id"].lower().replace(".", "-"),
+                        title=a.get("title") or "",
+                        paragraphs=tuple(p.strip() for p in a["text"].split("\n\n") if p.strip()),
+                        date=a.get("date") or None,
+                        language=language,
+                    )
                 )
                 for a in record["articles"]
             )
@@ -360,8 +363,9 @@ def report(
     lines = [
         "# Quality",
         "",
-        "Every figure below comes from one run of `python bench/quality.py`: the same sentence",
-        "splitter (`digest.sentences`) and the same word budget for every system.",
+        "Every figure below comes from one run of `python bench/quality.py`: the same cleaning",
+        "(`digest.clean`, as the site's pipeline cleans every article), the same sentence splitter",
+        "(`digest.sentences`) and the same word budget for every system.",
         "",
         "| Data | Words | System | ROUGE-1 R | ROUGE-2 R |",
         "| --- | ---: | --- | ---: | ---: |",
