@@ -114,10 +114,28 @@ _DATELINE = re.compile(
     r"(?:[\s,]+\d{1,2}\s?[:.]\s?\d{2}(?:\s?[ap]\.?m\.?)?(?!\d))?[\s,.]*"  # and a time
 )
 MAX_DATELINE_WORDS = 6
+# A wire dateline: a place in capitals and maybe the agency, or the agency alone, then a dash
+# ("WASHINGTON (AP) —", "TEXAS, US –", "LONDON, England (CNN) --", "AP -"). A bare capital word
+# before a plain hyphen is not one ("US - China talks").
+_PLACE_DATELINE = re.compile(
+    r"(?:\(?(?P<wire>AP|AFP|Reuters|dpa|Xinhua|UPI|CNN|BBC)\)?\s*"
+    r"|(?P<place>(?-i:[A-Z][A-Z.'’]+(?:\s+[A-Z][A-Z.'’]+)*))"
+    r"(?P<region>(?:,\s*(?-i:[A-Z])[\w.'’]*(?:\s+(?-i:[A-Z])[\w.'’]*)*)?)\s*(?P<agency>\([\w .]{2,20}\)\s*)?)"
+    r"(?P<dash>[–—]|--?)\s+(?=(?-i:[A-Z])|[\"“‘'])"
+)
 
 
 def _dateline_end(line: str) -> int:
-    """Where a dateline that opens `line` ends (0: none). A sentence that merely starts with a date
+    """Where the datelines that open `line` end (0: none): a date, a place, or both."""
+    end = _date_dateline_end(line)
+    place = _PLACE_DATELINE.match(line, end)
+    if place and (place["region"] or place["agency"] or place["wire"] or place["dash"] != "-"):
+        return place.end()
+    return end
+
+
+def _date_dateline_end(line: str) -> int:
+    """Where a date that opens `line` ends (0: none). A sentence that merely starts with a date
     ("On 3 May 2007 the council voted") goes on in lower case, and keeps it."""
     found = _DATELINE.match(line)
     if not found or len(found.group().split()) > MAX_DATELINE_WORDS or not 1900 <= int(found["year"]) <= 2099:

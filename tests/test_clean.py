@@ -173,8 +173,15 @@ def test_the_dateline_that_opens_an_article_goes_in_any_language(dateline, lead)
     assert clean.clean_article(article).paragraphs == (lead,)
 
 
-def test_a_first_sentence_that_starts_with_a_date_keeps_it():
-    for line in ("On 3 May 2007 the council voted to close the plant.", "Room 12 holds 2000 people, officials said."):
+
+@pytest.mark.parametrize("dateline", ["WASHINGTON (AP) — ", "TEXAS, US – ", "LONDON, England (CNN) -- ", "AP - ",
+                                      "Samedi 8 janvier 2005 PARIS (AFP) - "])
+def test_a_wire_dateline_that_opens_an_article_goes(dateline):
+    assert clean.clean_article(Article(id="a", title="t", paragraphs=(dateline + PROSE,))).paragraphs == (PROSE,)
+
+def test_a_first_sentence_that_starts_with_a_date_or_a_name_in_capitals_keeps_it():
+    for line in ("On 3 May 2007 the council voted to close the plant.", "Room 12 holds 2000 people, officials said.",
+                 "US - China talks resumed on Monday.", "NATO - the alliance said it would meet."):
         assert clean.clean_article(Article(id="a", title="t", paragraphs=(line,))).paragraphs == (line,)
 
 def test_label_like_lines_inside_a_wrapped_sentence_are_prose():
