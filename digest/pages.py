@@ -230,54 +230,64 @@ def plan(result, templates: Sequence[Path] = (), views: Mapping[str, "BriefingVi
     """
     env = environment(templates)
     articles = result.articles
-    keys = result.corpus.keys
-    # A briefing's content hash covers its event, its articles and the settings.
-    briefing_keys = result.briefing_keys
-    briefings = sorted(result.briefings, key=_newest_first)
     known = views or {}
-    views = [known.get(b.event_id) or briefing_view(b, articles) for b in briefings]
+    views = {b.event_id: known.get(b.event_id) or briefing_view(b, articles) for b in result.briefings}
     cited = _cited_sentences(result.briefings)
     # Article pages sit one folder down: their links to briefings are made once per briefing.
-    citing = _citing_briefings([_relative(v, up=1) for v in views], result.briefings)
+    citing = _citing_briefings([_relative(v, up=1) for v in views.values()], result.briefings)
 
-    pages: dict[str, Page] = {}
-    for briefing, view in zip(briefings, views):
-        meta = {
-            "title": meta_escape(view.title),
-            "description": meta_escape(view.lead),
-            "sources": len(view.sources),
-            "outlets": [meta_escape(o) for o in view.outlets],
-            "tags": [meta_escape(t) for t in _tags(briefing, articles)],
-            "search": {"boost": 2},
-        }
-        meta.update(_dates(briefing))
-        pages[briefing_path(briefing.event_id)] = Page(
-            ("briefing", briefing_keys.get(briefing.event_id) or (view, sorted(meta.items()))),
-            partial(_render_page, env, "briefing.md.j2", meta, briefing=view),
-        )
+    keys = result.corpus.keys
+    pages = {
+        briefing_path(b.event_id): _briefing_page(env, b, views[b.event_id], articles, result.briefing_keys.get(b.event_id))
+        for b in result.briefings
+    }
+    for a in result.corpus.articles:
+        links = citing.get(a.id, [])
+        pages[article_path(a.id)] = _article_page(env, a, result.sentences, cited.get(a.id, ()), links, keys.get(a.id))
+    pages.update(site_pages(result, env, views))
+    return dict(sorted(pages.items()))
 
-    for article in result.corpus.articles:
-        cites = sorted(cited.get(article.id, ()))
-        # Only what the page shows of them, which is also all its inputs name.
-        links = [BriefingLink(v.title, v.href) for v in citing.get(article.id, [])]
-        # Article pages stay out of the search index: it would hold every article's full text
-        # (tens of MB at 10,000 articles) and take the browser seconds to load. Briefings quote
-        # and link them; the search finds the briefings.
-        meta = {"title": meta_escape(article.title or article.path or article.id), "search": {"exclude": True}}
-        pages[article_path(article.id)] = Page(
-            ("article", keys.get(article.id) or article, cites, links),
-            partial(_render_article, env, article, result.sentences, set(cites), links, meta),
-        )
 
+def event_pages(
+    briefing: Briefing,
+    view: "BriefingView",
+    env: Environment,
+    articles: Mapping[str, Article],
+    sentences: Mapping[str, Sequence[Sentence]],
+    article_keys: Mapping[str, str],
+    briefing_key: str | None,
+) -> dict[str, Page]:
+    """The pages of one briefing and of its articles, the same as `plan` makes them, before the
+    other briefings exist: a build renders them while the rest are being summarised.
+
+    An article page shows the briefings that list or cite the article and its cited sentences, so
+    this holds when no other briefing lists or cites these articles: events share no article
+    (`events.group`), and a briefing cites only articles of its event, which is checked here.
+    """
+    cited = _cited_sentences([briefing])
+    citing = _citing_briefings([_relative(view, up=1)], [briefing])
+    if citing.keys() != set(briefing.article_ids):
+        raise ValueError(f"briefing {briefing.event_id} cites an article outside its event")
+    pages = {briefing_path(briefing.event_id): _briefing_page(env, briefing, view, articles, briefing_key)}
+    for aid in briefing.article_ids:
+        if aid in articles:
+            article = articles[aid]
+            pages[article_path(aid)] = _article_page(env, article, sentences, cited.get(aid, ()), citing[aid], article_keys.get(aid))
+    return pages
+
+
+def site_pages(result, env: Environment, views: Mapping[str, "BriefingView"]) -> dict[str, Page]:
+    """The home page, archive, tags and ingest report; `views` are every briefing's, by event id."""
+    ordered = [views[b.event_id] for b in sorted(result.briefings, key=_newest_first)]
     context = {
-        "briefings": views[:LATEST],
-        "briefing_count": len(views),
-        "months": _by_month(views),
-        "rows": _ingest_rows(result, views),
+        "briefings": ordered[:LATEST],
+        "briefing_count": len(ordered),
+        "months": _by_month(ordered),
+        "rows": _ingest_rows(result, ordered),
         "article_count": len(result.corpus.articles),
         "file_count": len(result.corpus.files),
     }
-    site_pages = {
+    site = {
         # Listings of briefings and files: searching them would only find the briefings twice.
         "index.md": ("index.md.j2", {"title": "Briefings", "search": {"exclude": True}}),
         "archive.md": ("archive.md.j2", {"title": "Archive", "search": {"exclude": True}}),
@@ -286,14 +296,55 @@ def plan(result, templates: Sequence[Path] = (), views: Mapping[str, "BriefingVi
     }
     # What the site pages show follows from every briefing and article, every file and notice.
     everything = (
-        [(b.event_id, briefing_keys.get(b.event_id) or b) for b in briefings],
-        [(a.id, keys.get(a.id) or a) for a in result.corpus.articles],
+        [(b.event_id, result.briefing_keys.get(b.event_id) or b) for b in sorted(result.briefings, key=_newest_first)],
+        [(a.id, result.corpus.keys.get(a.id) or a) for a in result.corpus.articles],
         result.corpus.files,
         result.corpus.notices,
     )
-    for path, (template, meta) in site_pages.items():
-        pages[path] = Page(("site", template, everything), partial(_render_page, env, template, meta, **context))
-    return dict(sorted(pages.items()))
+    return {
+        path: Page(("site", template, everything), partial(_render_page, env, template, meta, **context))
+        for path, (template, meta) in site.items()
+    }
+
+
+def _briefing_page(
+    env: Environment, briefing: Briefing, view: "BriefingView", articles: Mapping[str, Article], key: str | None
+) -> Page:
+    """A briefing's page; its inputs are its content hash (`key`) when the pipeline made one."""
+    meta = {
+        "title": meta_escape(view.title),
+        "description": meta_escape(view.lead),
+        "sources": len(view.sources),
+        "outlets": [meta_escape(o) for o in view.outlets],
+        "tags": [meta_escape(t) for t in _tags(briefing, articles)],
+        "search": {"boost": 2},
+    }
+    meta.update(_dates(briefing))
+    return Page(
+        ("briefing", key or (view, sorted(meta.items()))), partial(_render_page, env, "briefing.md.j2", meta, briefing=view)
+    )
+
+
+def _article_page(
+    env: Environment,
+    article: Article,
+    sentences: Mapping[str, Sequence[Sentence]],
+    cited: Iterable[int],
+    citing: Iterable["BriefingView"],
+    key: str | None,
+) -> Page:
+    """An article's page; its inputs name the article by its content hash (`key`) when the pipeline made one."""
+    cites = sorted(cited)
+    # Only what the page shows of them, which is also all its inputs name.
+    links = [BriefingLink(v.title, v.href) for v in citing]
+    # Article pages stay out of the search index: it would hold every article's full text
+    # (tens of MB at 10,000 articles) and take the browser seconds to load. Briefings quote
+    # and link them; the search finds the briefings.
+    meta = {"title": meta_escape(article.title or article.path or article.id), "search": {"exclude": True}}
+    return Page(
+        ("article", key or article, cites, links),
+        partial(_render_article, env, article, sentences, set(cites), links, meta),
+    )
 
 
 def templates_digest(templates: Sequence[Path] = ()) -> str:

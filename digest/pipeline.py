@@ -10,16 +10,20 @@ import atexit
 import multiprocessing
 import os
 import time
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import cache, clean, events, read, sentences, summarize
 from .events import features
 from .cache import Cache
 from .events.features import Terms
 from .models import Article, Briefing, Event, Notice, Sentence
+
+if TYPE_CHECKING:
+    from .pages import BriefingView, Page
 
 
 @dataclass(frozen=True)
@@ -178,9 +182,17 @@ def run(seeds: Path, settings: Settings = Settings(), progress: bool = False, ca
 
 
 def run_articles(
-    corpus: Corpus, settings: Settings = Settings(), progress: bool = False, store: Cache = Cache(None)
+    corpus: Corpus,
+    settings: Settings = Settings(),
+    progress: bool = False,
+    store: Cache = Cache(None),
+    each: Callable[[Briefing, str], None] | None = None,
 ) -> Result:
-    """Events and briefings for an already read corpus."""
+    """Events and briefings for an already read corpus.
+
+    `each` is called with every briefing and its content hash, in event order, as soon as the
+    briefing is made: the workers go on summarising the next events meanwhile.
+    """
     articles = {a.id: a for a in corpus.articles}
     keys = {a.id: corpus.keys.get(a.id) or cache.key("article", a) for a in corpus.articles}
     # A corpus from `load` carries every article's sentences; one built by hand may not.
@@ -195,16 +207,22 @@ def run_articles(
 
     briefing_keys = [cache.key("briefing", e, [keys[a] for a in e.article_ids], settings) for e in evts]
     known = store.get_many("briefing", briefing_keys)
-    todo = [(e, k) for e, k in zip(evts, briefing_keys) if k not in known]
-    made = dict(zip((k for _, k in todo), summarize_events([e for e, _ in todo], articles, sents, settings, progress)))
+    fresh = summarize_events([e for e, k in zip(evts, briefing_keys) if k not in known], articles, sents, settings, progress)
+    made: dict[str, Briefing] = {}
+    briefings = []
+    for k in briefing_keys:
+        if k not in known:
+            made[k] = next(fresh)  # the next of the events to summarise, in the same order
+        briefings.append(known.get(k) or made[k])
+        if each is not None:
+            each(briefings[-1], k)
     store.put_many("briefing", made)
     store.keep_only("briefing", briefing_keys)
-    briefings = tuple(known.get(k) or made[k] for k in briefing_keys)
     return Result(
         corpus=corpus,
         sentences=sents,
         events=evts,
-        briefings=briefings,
+        briefings=tuple(briefings),
         settings=settings,
         briefing_keys={e.id: k for e, k in zip(evts, briefing_keys)},
     )
@@ -216,15 +234,15 @@ def summarize_events(
     sents: Mapping[str, tuple[Sentence, ...]],
     settings: Settings = Settings(),
     progress: bool = False,
-) -> list[Briefing]:
-    """One briefing per event, in order; on both cores when there are many events.
+) -> Iterator[Briefing]:
+    """One briefing per event, in order, each as soon as it is made; on both cores when there are many events.
 
     A job carries its articles' sentences as packed offsets into their text, not as records:
     a tenth of the objects to pickle, and the main process never builds them.
     """
     packed = sents.spans if isinstance(sents, SentenceMap) else lambda a: sentences.to_spans(sents[a])
     jobs = [(e, {a: articles[a] for a in e.article_ids}, {a: packed(a) for a in e.article_ids}, settings) for e in evts]
-    return _map(_summarize_one, jobs, progress, "summarize")
+    return _imap(_summarize_one, jobs, progress, "summarize")
 
 
 def _summarize_one(job) -> Briefing:
@@ -268,36 +286,68 @@ def run_and_render(
     """The pipeline and every page's Markdown; with `cache_dir`, unchanged work and pages are reused."""
     store = Cache(cache_dir / "cache.sqlite" if cache_dir is not None else None)
     try:
-        result = run_articles(load(seeds, progress, store), settings, progress, store)
-        release_pool()  # pages are made here; the workers that summarised hold hundreds of MB
-        return result, render_pages(result, templates, store)
+        corpus = load(seeds, progress, store)
+        site = _Pages(corpus, templates, store)
+        result = run_articles(corpus, settings, progress, store, each=site.add)
+        release_pool()  # the workers hold hundreds of MB: stopped before the site pages are made and written
+        return result, site.finish(result)
     finally:
         store.close()
 
 
-def render_pages(result: Result, templates: Sequence[Path] = (), store: Cache = Cache(None)) -> dict[str, str]:
-    """`pages.render`, reusing every page whose inputs (and templates, and code) are unchanged."""
-    from . import pages
+class _Pages:
+    """Every page of a build, reusing each one whose inputs (and templates, and code) are unchanged.
 
-    # A briefing's view follows from the briefing and its articles, both in its content hash.
-    view_keys = {b.event_id: cache.key("view", result.briefing_keys.get(b.event_id) or b) for b in result.briefings}
-    known_views = store.get_many("view", view_keys.values())
-    articles = result.articles
-    made_views = {
-        view_keys[b.event_id]: pages.briefing_view(b, articles) for b in result.briefings if view_keys[b.event_id] not in known_views
-    }
-    store.put_many("view", made_views)
-    store.keep_only("view", view_keys.values())
-    views = {event_id: known_views.get(k) or made_views[k] for event_id, k in view_keys.items()}
-    planned = pages.plan(result, templates, views)
-    version = pages.templates_digest(templates)
-    keys = {path: cache.key("page", path, page.inputs, version) for path, page in planned.items()}
-    known = store.get_many("page", keys.values())
-    # In this process: sending pages to the workers costs more pickling than rendering them.
-    made = {keys[path]: page.make() for path, page in planned.items() if keys[path] not in known}
-    store.put_many("page", made)
-    store.keep_only("page", keys.values())
-    return {path: known.get(key) or made[key] for path, key in keys.items()}
+    A briefing's page and its articles' pages are rendered as soon as the briefing is made (`add`),
+    while the workers summarise the next events; the site pages, which list every briefing, last
+    (`finish`). In this process: sending pages to the workers costs more pickling than rendering them.
+    """
+
+    def __init__(self, corpus: Corpus, templates: Sequence[Path], store: Cache):
+        from . import pages
+
+        self.corpus, self.store = corpus, store
+        self.articles = {a.id: a for a in corpus.articles}
+        self.env, self.version = pages.environment(templates), pages.templates_digest(templates)
+        self.views: dict[str, BriefingView] = {}  # by event id
+        self.made_views: dict[str, BriefingView] = {}  # by cache key, for the cache
+        self.view_keys: list[str] = []
+        self.keys: dict[str, str] = {}  # page path -> cache key
+        self.texts: dict[str, str] = {}  # cache key -> Markdown
+        self.made: dict[str, str] = {}  # the pages rendered here, by cache key, for the cache
+
+    def add(self, briefing: Briefing, key: str) -> None:
+        """Render the pages of `briefing` (`key`: its content hash) and of its articles."""
+        from . import pages
+
+        # A briefing's view follows from the briefing and its articles, both in its content hash.
+        view_key = cache.key("view", key)
+        view = self.store.get_many("view", [view_key]).get(view_key)
+        if view is None:
+            view = self.made_views[view_key] = pages.briefing_view(briefing, self.articles)
+        self.views[briefing.event_id] = view
+        self.view_keys.append(view_key)
+        corpus = self.corpus
+        self._render(pages.event_pages(briefing, view, self.env, self.articles, corpus.sentences, corpus.keys, key))
+
+    def finish(self, result: Result) -> dict[str, str]:
+        """Render the site pages once every briefing is added; every page's Markdown by path."""
+        from . import pages
+
+        self._render(pages.site_pages(result, self.env, self.views))
+        self.store.put_many("view", self.made_views)
+        self.store.keep_only("view", self.view_keys)
+        self.store.put_many("page", self.made)
+        self.store.keep_only("page", self.keys.values())
+        return {path: self.texts[key] for path, key in sorted(self.keys.items())}
+
+    def _render(self, planned: Mapping[str, Page]) -> None:
+        keys = {path: cache.key("page", path, page.inputs, self.version) for path, page in planned.items()}
+        self.texts.update(self.store.get_many("page", keys.values()))
+        for path, page in planned.items():
+            if keys[path] not in self.texts:
+                self.texts[keys[path]] = self.made[keys[path]] = page.make()
+        self.keys.update(keys)
 
 
 def cluster_records(records: Sequence[dict], progress: bool = False) -> tuple[list[tuple[str, str]], list[Notice]]:
@@ -346,10 +396,15 @@ def summarize_records(
 
 def _map(function, jobs: Sequence, progress: bool, desc: str) -> list:
     """`function` over `jobs`, in order; on both cores when there is enough work to pay for the pool."""
+    return list(_imap(function, jobs, progress, desc))
+
+
+def _imap(function, jobs: Sequence, progress: bool, desc: str) -> Iterator:
+    """`_map`'s results one by one as they come; the pool has every job from the start."""
     if len(jobs) < _POOL_THRESHOLD or (os.cpu_count() or 1) < 2:
-        return [function(job) for job in _progress(jobs, desc, progress)]
+        return map(function, _progress(jobs, desc, progress))
     chunk = max(1, len(jobs) // 64)
-    return list(_progress(_pool().map(function, jobs, chunksize=chunk), desc, progress, total=len(jobs)))
+    return iter(_progress(_pool().map(function, jobs, chunksize=chunk), desc, progress, total=len(jobs)))
 
 
 _POOL_THRESHOLD = 200  # below this, starting worker processes costs more than it saves

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from html.parser import HTMLParser
 
 import frontmatter
@@ -254,3 +255,28 @@ def test_md_escape_renders_back_to_the_same_text(text):
     visible = " ".join("".join(c for c in text if c not in "\x02\x03").split())
     assert "".join(parsed.text) == visible
     assert [tag for tag, _ in parsed.tags] == (["p"] if visible else [])
+
+
+def test_event_pages_and_site_pages_are_the_pages_of_the_whole_plan():
+    """A build renders each briefing's pages as the briefing is made, the site pages last: the
+    same pages, with the same inputs, as `plan` makes from the whole result."""
+    result = make_result()
+    env = pages.environment()
+    views = {b.event_id: pages.briefing_view(b, result.articles) for b in result.briefings}
+    made = {}
+    for b in result.briefings:
+        made.update(pages.event_pages(b, views[b.event_id], env, result.articles, result.sentences, {}, None))
+    made.update(pages.site_pages(result, env, views))
+    planned = pages.plan(result)
+    assert {p: (page.inputs, page.make()) for p, page in made.items()} == {
+        p: (page.inputs, page.make()) for p, page in planned.items()
+    }
+
+
+def test_event_pages_refuse_a_briefing_that_cites_an_article_outside_its_event():
+    result = make_result()
+    geneva = next(b for b in result.briefings if b.event_id == "ev-geneva")
+    narrowed = replace(geneva, article_ids=("a1",))  # yet it still cites b2
+    view = pages.briefing_view(narrowed, result.articles)
+    with pytest.raises(ValueError, match="outside its event"):
+        pages.event_pages(narrowed, view, pages.environment(), result.articles, result.sentences, {}, None)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from conftest import SEEDS
 
-from digest import cache, pipeline, sentences
+from digest import cache, pages, pipeline, sentences
 from digest.events import features
 
 
@@ -124,6 +124,18 @@ def test_the_worker_pool_keeps_the_order_of_the_jobs():
     jobs = ["x" * (n * 7 % 31) for n in range(pipeline._POOL_THRESHOLD + 50)]
     assert pipeline._map(len, jobs, False, "test") == [len(job) for job in jobs]
 
+
+
+def test_pages_rendered_as_the_pool_summarises_are_the_pages_of_the_whole_result(tmp_path, monkeypatch):
+    """`run_and_render` renders each briefing's pages as soon as the workers hand the briefing
+    back (a pool even for these few files here): the pages `pages.render` makes of the result."""
+    seeds = copy_seeds(tmp_path / "seeds", sorted(SEEDS.iterdir()))
+    _write_story(seeds, "quake.md", "Wire", "Earthquake shakes coastal town", "A strong earthquake shook the coastal town of Ayvalik on Tuesday, damaging old houses. Rescue teams searched the rubble through the night.")
+    _write_story(seeds, "match.md", "Sports Daily", "Local club wins the cup final", "The local club won the cup final on Sunday after a penalty shoot-out. Fans celebrated in the main square until dawn.")
+    monkeypatch.setattr(pipeline, "_POOL_THRESHOLD", 2)
+    result, rendered = pipeline.run_and_render(seeds)
+    assert len(result.briefings) > 1
+    assert rendered == pages.render(result)
 
 
 def _language_model_loaded(_) -> bool:
