@@ -4,8 +4,8 @@ Dropped: photo captions and credits, share / read-more / comment-form / contact 
 and agency credit lines, embedded tweets, section dividers, kickers and short headings, lines with
 no letters, lines repeated inside an article, lines an outlet prints in many of its articles, and
 publication stamps ("Published: 09th June 2013", "Saturday, 28 September 2013 01:43") that a page
-runs into the first sentence, and the dateline that opens an article in any language ("Samedi 8
-janvier 2005"). What is kept stays verbatim apart from whitespace: summaries quote
+runs into the first sentence. (A wire or WikiNews dateline is kept: the sentence splitter makes it
+a sentence of its own, and events read its date and place.) What is kept stays verbatim apart from whitespace: summaries quote
 it and cite it.
 
 The rules work on lines. A raw paragraph may hold several lines (a caption block, bullet points,
@@ -104,47 +104,6 @@ _STAMP = re.compile(
 )
 
 
-# A dateline in any language at the very start of an article: up to three words (a weekday,
-# "Le"), then a day and a month name or a month name and a day, then a year, as news wires
-# and WikiNews open their copy ("Samedi 8 janvier 2005", "शनिवार, जुलाई 7, 2007 लगभग ...").
-_WORDS = r"(?:[^\s\d]+[\s,.\u200b]+)"
-_DATELINE = re.compile(
-    rf"\W*{_WORDS}{{0,3}}(?:(?P<day>\d{{1,2}})(?:er|st|nd|rd|th|\.)?[\s,.\u200b]+{_WORDS}{{1,2}}"
-    rf"|{_WORDS}{{1,2}}(?P<day2>\d{{1,2}})[\s,.\u200b]+)(?P<year>\d{{4}})(?!\d)"
-    r"(?:[\s,]+\d{1,2}\s?[:.]\s?\d{2}(?:\s?[ap]\.?m\.?)?(?!\d))?[\s,.]*"  # and a time
-)
-MAX_DATELINE_WORDS = 6
-# A wire dateline: a place in capitals and maybe the agency, or the agency alone, then a dash
-# ("WASHINGTON (AP) —", "TEXAS, US –", "LONDON, England (CNN) --", "AP -"). A bare capital word
-# before a plain hyphen is not one ("US - China talks").
-_PLACE_DATELINE = re.compile(
-    r"(?:\(?(?P<wire>AP|AFP|Reuters|dpa|Xinhua|UPI|CNN|BBC)\)?\s*"
-    r"|(?P<place>(?-i:[A-Z][A-Z.'’]+(?:\s+[A-Z][A-Z.'’]+)*))"
-    r"(?P<region>(?:,\s*(?-i:[A-Z])[\w.'’]*(?:\s+(?-i:[A-Z])[\w.'’]*)*)?)\s*(?P<agency>\([\w .]{2,20}\)\s*)?)"
-    r"(?P<dash>[–—]|--?)\s+(?=(?-i:[A-Z])|[\"“‘'])"
-)
-
-
-def _dateline_end(line: str) -> int:
-    """Where the datelines that open `line` end (0: none): a date, a place, or both."""
-    end = _date_dateline_end(line)
-    place = _PLACE_DATELINE.match(line, end)
-    if place and (place["region"] or place["agency"] or place["wire"] or place["dash"] != "-"):
-        return place.end()
-    return end
-
-
-def _date_dateline_end(line: str) -> int:
-    """Where a date that opens `line` ends (0: none). A sentence that merely starts with a date
-    ("On 3 May 2007 the council voted") goes on in lower case, and keeps it."""
-    found = _DATELINE.match(line)
-    if not found or len(found.group().split()) > MAX_DATELINE_WORDS or not 1900 <= int(found["year"]) <= 2099:
-        return 0
-    if not 1 <= int(found["day"] or found["day2"]) <= 31:
-        return 0
-    rest = line[found.end() :]
-    return 0 if rest[:1].islower() else found.end()
-
 @dataclass
 class _Line:
     text: str
@@ -208,8 +167,6 @@ def _split_lines(paragraphs: Sequence[str]) -> list[_Line]:
             stamp = _STAMP.match(text) if text[:1].isalnum() else None
             if stamp:
                 text = text[stamp.end() :]
-            elif not lines:
-                text = text[_dateline_end(text) :]
             if text:
                 lines.append(_Line(text, index, bullet=bool(bullet)))
     return lines

@@ -2,7 +2,10 @@
 
 nupunkt (pure Python, offline) does the Punkt work; sentences never cross a paragraph,
 and scripts that end sentences with their own marks (Devanagari danda, CJK full stops,
-Arabic question mark) are split on those marks as well.
+Arabic question mark) are split on those marks as well. A dateline that a wire or WikiNews runs
+into an article's first sentence is cut off as a sentence of its own: no summary point starts
+with "शनिवार, जुलाई 7, 2007" or "WASHINGTON (AP) —", while the article keeps the date and
+place that event grouping reads.
 """
 
 from __future__ import annotations
@@ -42,6 +45,47 @@ _EXTRA_SCRIPTS = re.compile(
 _ACRONYM_END = regex.compile(r"(?:^|\s)(?:[\p{Arabic}\p{Hebrew}\p{Devanagari}]{1,2}\.){2,}$")
 
 
+# A dateline in any language at the very start of an article: up to three words (a weekday,
+# "Le"), then a day and a month name or a month name and a day, then a year, as news wires
+# and WikiNews open their copy ("Samedi 8 janvier 2005", "शनिवार, जुलाई 7, 2007 लगभग ...").
+_WORDS = r"(?:[^\s\d]+[\s,.\u200b]+)"
+_DATELINE = re.compile(
+    rf"\W*{_WORDS}{{0,3}}(?:(?P<day>\d{{1,2}})(?:er|st|nd|rd|th|\.)?[\s,.\u200b]+{_WORDS}{{1,2}}"
+    rf"|{_WORDS}{{1,2}}(?P<day2>\d{{1,2}})[\s,.\u200b]+)(?P<year>\d{{4}})(?!\d)"
+    r"(?:[\s,]+\d{1,2}\s?[:.]\s?\d{2}(?:\s?[ap]\.?m\.?)?(?!\d))?[\s,.]*"  # and a time
+)
+MAX_DATELINE_WORDS = 6
+# A wire dateline: a place in capitals and maybe the agency, or the agency alone, then a dash
+# ("WASHINGTON (AP) —", "TEXAS, US –", "LONDON, England (CNN) --", "AP -"). A bare capital word
+# before a plain hyphen is not one ("US - China talks").
+_PLACE_DATELINE = re.compile(
+    r"(?:\(?(?P<wire>AP|AFP|Reuters|dpa|Xinhua|UPI|CNN|BBC)\)?\s*"
+    r"|(?P<place>(?-i:[A-Z][A-Z.'’]+(?:\s+[A-Z][A-Z.'’]+)*))"
+    r"(?P<region>(?:,\s*(?-i:[A-Z])[\w.'’]*(?:\s+(?-i:[A-Z])[\w.'’]*)*)?)\s*(?P<agency>\([\w .]{2,20}\)\s*)?)"
+    r"(?P<dash>[–—]|--?)\s+(?=(?-i:[A-Z])|[\"“‘'])"
+)
+
+
+def _dateline_end(line: str) -> int:
+    """Where the datelines that open `line` end (0: none): a date, a place, or both."""
+    end = _date_dateline_end(line)
+    place = _PLACE_DATELINE.match(line, end)
+    if place and (place["region"] or place["agency"] or place["wire"] or place["dash"] != "-"):
+        return place.end()
+    return end
+
+
+def _date_dateline_end(line: str) -> int:
+    """Where a date that opens `line` ends (0: none). A sentence that merely starts with a date
+    ("On 3 May 2007 the council voted") goes on in lower case, and keeps it."""
+    found = _DATELINE.match(line)
+    if not found or len(found.group().split()) > MAX_DATELINE_WORDS or not 1900 <= int(found["year"]) <= 2099:
+        return 0
+    if not 1 <= int(found["day"] or found["day2"]) <= 31:
+        return 0
+    rest = line[found.end() :]
+    return 0 if rest[:1].islower() else found.end()
+
 # A blank line ends a sentence even inside one paragraph (input that skipped cleaning).
 _BLANK_LINE = regex.compile(r"\n[^\S\n]*\n")
 
@@ -77,6 +121,14 @@ def _spans(paragraph: str) -> list[tuple[int, int]]:
     return spans
 
 
+def _opening_spans(paragraph: str) -> list[tuple[int, int]]:
+    """`_spans` of an article's first paragraph, cut after the dateline that opens it."""
+    cut = _dateline_end(paragraph)
+    if not cut or not paragraph[cut:].strip():
+        return _spans(paragraph)
+    return [(0, len(paragraph[:cut].rstrip())), *((cut + a, cut + b) for a, b in _spans(paragraph[cut:]))]
+
+
 def _extra_ends(piece: str) -> list[int]:
     """Offsets inside `piece` after the sentence ends Punkt does not know, in order."""
     if not _EXTRA_SCRIPTS.search(piece):
@@ -85,11 +137,12 @@ def _extra_ends(piece: str) -> list[int]:
 
 
 def split(article: Article) -> tuple[Sentence, ...]:
-    """Every sentence of `article`, in order, with offsets into `article.text`."""
+    """Every sentence of `article`, in order, with offsets into `article.text`; a dateline that
+    opens it ("Samedi 8 janvier 2005", "WASHINGTON (AP) —") is a sentence of its own."""
     sentences: list[Sentence] = []
     offset = 0
-    for paragraph in article.paragraphs:
-        for start, end in _spans(paragraph):
+    for number, paragraph in enumerate(article.paragraphs):
+        for start, end in _opening_spans(paragraph) if number == 0 else _spans(paragraph):
             sentences.append(
                 Sentence(
                     article_id=article.id,

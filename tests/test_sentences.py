@@ -112,3 +112,32 @@ def test_the_quick_script_check_never_skips_a_sentence_end_it_should_find():
     needed = regex.compile(r"[\u0964\u0965\u061f\u06d4\u3002\uff01\uff1f\p{Arabic}\p{Hebrew}\p{Devanagari}]")
     missed = [hex(c) for c in range(0x110000) if needed.match(chr(c)) and not _EXTRA_SCRIPTS.match(chr(c))]
     assert not missed
+
+
+@pytest.mark.parametrize(
+    "dateline, lead",
+    [
+        ("Σάββατο, 8 Ιανουαρίου 2005", "Οι Αμερικανοί πολίτες έκαναν δωρεές."),
+        ("शनिवार, जुलाई 7, 2007", "लगभग पंाच लाख लोग लंदन की सडकों पर थे।"),
+        ("मंगलवार, जनवरी १२, २०१०", "अमरीका के भूवैग्यानिक सर्वेक्षण के अनुसार भूकंप आया।"),
+        ("Saturday, 28 September 2013 01: 43", "A jury in eastern Oklahoma has convicted a man."),
+        ("WASHINGTON (AP) —", "The Senate voted on Monday."),
+        ("TEXAS, US –", "A United States Army court martial found him guilty."),
+        ("LONDON, England (CNN) --", "Police said the man was arrested."),
+        ("AP -", '"The confirmed death toll passed 124,000," officials said.'),
+        ("Samedi 8 janvier 2005 PARIS (AFP) -", "Le président a parlé."),
+    ],
+)
+def test_a_dateline_run_into_the_first_sentence_is_a_sentence_of_its_own(dateline, lead):
+    assert texts(f"{dateline} {lead}", "More text follows here.") == [dateline, lead, "More text follows here."]
+    assert texts("Some first paragraph.", f"{dateline} {lead}")[1:] == [f"{dateline} {lead}"]  # only at the start
+
+
+@pytest.mark.parametrize(
+    "first",
+    ["On 3 May 2007 the council voted to close the plant.", "Room 12 holds 2000 people, officials said.",
+     "US - China talks resumed on Monday.", "NATO - the alliance said it would meet.",
+     "Saturday, 28 September 2013 01:43 the jury returned."],
+)
+def test_a_first_sentence_that_starts_with_a_date_or_a_name_in_capitals_is_whole(first):
+    assert texts(first) == [first]
