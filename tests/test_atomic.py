@@ -178,3 +178,21 @@ def test_pages_of_removed_events_and_articles_are_deleted(versions):
     assert not [p for p in gone if (out / p).exists()]
     assert not gone & set(publish.read_manifest(out))
     assert tree(out) == tree(versions["expected-b"])
+
+
+def test_a_page_is_written_whole_even_when_the_system_writes_part_of_it(tmp_path, monkeypatch):
+    write = os.write
+    monkeypatch.setattr(os, "write", lambda fd, data: write(fd, data[:3]))  # 3 bytes a call
+    counts = publish.write_tree({"a.md": "abcdefgh" * 10, "b/c.md": "h\u00e9llo"}, tmp_path / "out")
+    monkeypatch.undo()
+    assert counts["written"] == 2
+    assert (tmp_path / "out" / "a.md").read_text(encoding="utf-8") == "abcdefgh" * 10
+    assert (tmp_path / "out" / "b" / "c.md").read_text(encoding="utf-8") == "h\u00e9llo"
+
+
+def test_a_new_page_never_overwrites_a_file(tmp_path):
+    there = tmp_path / "there.md"
+    there.write_bytes(b"old")
+    with pytest.raises(FileExistsError):
+        publish._write_new(str(there), b"new")
+    assert there.read_bytes() == b"old"
