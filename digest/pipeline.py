@@ -198,12 +198,7 @@ def run_articles(
     # A corpus from `load` carries every article's sentences; one built by hand may not.
     sents = corpus.sentences if all(a in corpus.sentences for a in articles) else split_all(corpus.articles)
 
-    groups_key = cache.key("events", sorted(keys.values()))
-    evts = store.get_many("events", [groups_key]).get(groups_key)
-    if evts is None:
-        evts = events.group(corpus.articles, terms=corpus.terms)
-        store.put_many("events", {groups_key: evts})
-        store.keep_only("events", [groups_key])
+    evts = _events(corpus, keys, store)
 
     briefing_keys = [cache.key("briefing", e, [keys[a] for a in e.article_ids], settings) for e in evts]
     known = store.get_many("briefing", briefing_keys)
@@ -226,6 +221,19 @@ def run_articles(
         settings=settings,
         briefing_keys={e.id: k for e, k in zip(evts, briefing_keys)},
     )
+
+
+def _events(corpus: Corpus, keys: Mapping[str, str], store: Cache) -> tuple[Event, ...]:
+    """The corpus's events. Each language is grouped on its own, so a language none of whose
+    articles changed keeps its cached events: an English article added regroups English only."""
+    batches = events.by_language(corpus.articles)
+    batch_keys = [cache.key("events", sorted(keys[a.id] for a in batch)) for batch in batches]
+    known = store.get_many("events", batch_keys)
+    made = {k: events.group_batch(b, terms=corpus.terms) for b, k in zip(batches, batch_keys) if k not in known}
+    store.put_many("events", made)
+    store.keep_only("events", batch_keys)
+    grouped = [e for k in batch_keys for e in (known[k] if k in known else made[k])]
+    return events.ordered(grouped, {a.id: a for a in corpus.articles})
 
 
 def summarize_events(

@@ -150,3 +150,23 @@ def test_workers_inherit_the_language_model_which_the_command_line_does_not_load
     assert all(pipeline._map(_language_model_loaded, range(pipeline._POOL_THRESHOLD), False, "test"))
     code = "import sys, digest.pipeline; print([m for m in ('digest.preload', 'py3langid', 'sumy') if m in sys.modules])"
     assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip() == "[]"
+
+
+def test_an_article_added_in_one_language_regroups_that_language_only(tmp_path, monkeypatch):
+    seeds = copy_seeds(tmp_path / "seeds", sorted(SEEDS.iterdir()))
+    (seeds / "fr.md").write_text(
+        "---\ntitle: Le sommet de Genève\nlanguage: fr\ndate: 2022-01-10\n---\n\n"
+        "Les ministres se sont réunis à Genève lundi pour parler de la crise ukrainienne.\n",
+        encoding="utf-8",
+    )
+    pipeline.run(seeds, cache_dir=tmp_path / "cache")
+    grouped: list[str] = []
+    group_batch = pipeline.events.group_batch
+    monkeypatch.setattr(pipeline.events, "group_batch", lambda batch, **kw: grouped.append(batch[0].language) or group_batch(batch, **kw))
+    (seeds / "fr2.md").write_text(
+        "---\ntitle: Genève, suite\nlanguage: fr\ndate: 2022-01-11\n---\n\nLes ministres ont repris les discussions mardi.\n",
+        encoding="utf-8",
+    )
+    warm = pipeline.run(seeds, cache_dir=tmp_path / "cache")
+    assert grouped == ["fr"]  # the English events came from the cache
+    assert warm.events == pipeline.run(seeds).events
