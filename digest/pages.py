@@ -301,8 +301,10 @@ def site_pages(result, env: Environment, views: Mapping[str, "BriefingView"]) ->
         result.corpus.files,
         result.corpus.notices,
     )
+    # hashed once here: its text runs to megabytes, and each site page's key would hash it again
+    summary = hashlib.sha256(repr(everything).encode()).hexdigest()
     return {
-        path: Page(("site", template, everything), partial(_render_page, env, template, meta, **context))
+        path: Page(("site", template, summary), partial(_render_page, env, template, meta, **context))
         for path, (template, meta) in site.items()
     }
 

@@ -8,6 +8,6 @@ the libraries behind them. Nothing else imports it: the command line does not pa
 from . import languages, pipeline, text  # noqa: F401 (pipeline: the functions the workers run)
 
 languages.load_model()
-for code in text._NAMES:  # every language whose stop words the libraries have, a tenth of a second in all
+for code in text.LANGUAGES:  # every language whose stop words the libraries have, a tenth of a second in all
     text.function_words(code)
     text.stop_words(code)

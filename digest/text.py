@@ -29,6 +29,8 @@ _NAMES = {
     "pl": "polish", "pt": "portuguese", "ro": "romanian", "ru": "russian", "sk": "slovak",
     "sv": "swedish", "uk": "ukrainian",
 }
+LANGUAGES = tuple(_NAMES)  # the ISO 639-1 codes the word helpers know by name
+
 _SNOWBALL = {
     "arabic", "danish", "dutch", "english", "finnish", "french", "german", "hungarian",
     "italian", "norwegian", "portuguese", "romanian", "russian", "spanish", "swedish",
