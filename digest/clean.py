@@ -4,9 +4,9 @@ Dropped: photo captions and credits, share / read-more / comment-form / contact 
 and agency credit lines, embedded tweets, section dividers, kickers and short headings, lines with
 no letters, lines repeated inside an article, lines an outlet prints in many of its articles, and
 publication stamps ("Published: 09th June 2013", "Saturday, 28 September 2013 01:43") that a page
-runs into the first sentence. (A wire or WikiNews dateline is kept: the sentence splitter makes it
-a sentence of its own, and events read its date and place.) What is kept stays verbatim apart from whitespace: summaries quote
-it and cite it.
+runs into the first sentence. A wire or WikiNews dateline is kept: the sentence splitter makes it
+a sentence of its own, and events read its date and place. What is kept stays verbatim apart
+from whitespace: summaries quote it and cite it.
 
 The rules work on lines. A raw paragraph may hold several lines (a caption block, bullet points,
 hard-wrapped prose); after cleaning, a line that continues an unfinished sentence is joined to the

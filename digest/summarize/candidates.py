@@ -3,8 +3,9 @@
 A point is shown alone, out of its article, so it has to stand on its own: long enough
 to say something, a statement that ends like one (not a question, not a heading or a
 caption without a full stop), not a quotation whose speaker is in another sentence, and
-no leftover web clutter (links, @handles, bullets of symbols, talk of a link that is gone). Whether a sentence is part
-of a quotation that other sentences open or close takes its paragraph (`in_quotations`).
+no leftover web clutter (links, @handles, bullets of symbols, talk of a link that is gone).
+Whether a sentence is part of a quotation that other sentences open or close takes its
+paragraph (`in_quotations`).
 """
 
 from __future__ import annotations
@@ -121,14 +122,13 @@ def _starts_mid_sentence(text: str) -> bool:
     return False
 
 
-
-# Quotation marks and paragraph breaks, for `in_quotations`. An ASCII single quote opens a
-# quotation only after a space or an opening bracket and before a letter ("'I'm glad"); one
-# between letters, or after a letter (don't, dogs'), is an apostrophe unless a quotation
-# it could close is open.
 # How many sentences a quotation with a missing end is taken to reach: a stray or lost mark
 # (one quote in a long, single-paragraph text) must not silence the rest of the article.
 QUOTE_REACH = 3
+# Quotation marks and paragraph breaks, for `in_quotations`. An ASCII single quote opens a
+# quotation only after a space or an opening bracket and before a letter ("'I'm glad"); one
+# after a letter closes one if a quotation is open (else it is an apostrophe: dogs'); one
+# between letters is an apostrophe (don't) and is not matched.
 _MARKS = re.compile(r"""\n\n|["“”„«»‘’]|(?P<opens>(?:(?<=^)|(?<=[\s(\[—–-]))'(?=[^\W\d_]))|(?<=\S)'(?![^\W\d_])""")
 
 
