@@ -47,10 +47,11 @@ _ACRONYM_END = regex.compile(r"(?:^|\s)(?:[\p{Arabic}\p{Hebrew}\p{Devanagari}]{1
 
 # A dateline in any language at the very start of an article: up to three words (a weekday,
 # "Le"), then a day and a month name or a month name and a day, then a year, as news wires
-# and WikiNews open their copy ("Samedi 8 janvier 2005", "शनिवार, जुलाई 7, 2007 लगभग ...").
+# and WikiNews open their copy ("Samedi 8 janvier 2005", "शनिवार, जुलाई 7, 2007 लगभग ...");
+# Hebrew may glue a prefix to the day ("שבת, ה-15 לינואר, 2005").
 _WORDS = r"(?:[^\s\d]+[\s,.\u200b]+)"
 _DATELINE = re.compile(
-    rf"\W*{_WORDS}{{0,3}}(?:(?P<day>\d{{1,2}})(?:er|st|nd|rd|th|\.)?[\s,.\u200b]+{_WORDS}{{1,2}}"
+    rf"\W*{_WORDS}{{0,3}}(?:(?:[^\W\d_]{{1,2}}-?)?(?P<day>\d{{1,2}})(?:er|st|nd|rd|th|\.)?[\s,.\u200b]+{_WORDS}{{1,2}}"
     rf"|{_WORDS}{{1,2}}(?P<day2>\d{{1,2}})[\s,.\u200b]+)(?P<year>\d{{4}})(?!\d)"
     r"(?:[\s,]+\d{1,2}\s?[:.]\s?\d{2}(?:\s?[ap]\.?m\.?)?(?!\d))?[\s,.]*"  # and a time
 )

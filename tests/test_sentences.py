@@ -119,6 +119,7 @@ def test_the_quick_script_check_never_skips_a_sentence_end_it_should_find():
     [
         ("Σάββατο, 8 Ιανουαρίου 2005", "Οι Αμερικανοί πολίτες έκαναν δωρεές."),
         ("शनिवार, जुलाई 7, 2007", "लगभग पंाच लाख लोग लंदन की सडकों पर थे।"),
+        ("שבת, ה-15 לינואר, 2005", "בטקסס מצא בית משפט צבאי את החייל אשם."),
         ("मंगलवार, जनवरी १२, २०१०", "अमरीका के भूवैग्यानिक सर्वेक्षण के अनुसार भूकंप आया।"),
         ("Saturday, 28 September 2013 01: 43", "A jury in eastern Oklahoma has convicted a man."),
         ("WASHINGTON (AP) —", "The Senate voted on Monday."),
