@@ -2,11 +2,10 @@
 
 Dropped: photo captions and credits, share / read-more / comment-form / contact lines, copyright
 and agency credit lines, embedded tweets, section dividers, kickers and short headings, lines with
-no letters, lines repeated inside an article, lines an outlet prints in many of its articles, and
-publication stamps ("Published: 09th June 2013", "Saturday, 28 September 2013 01:43") that a page
-runs into the first sentence. A wire or WikiNews dateline is kept: the sentence splitter makes it
-a sentence of its own, and events read its date and place. What is kept stays verbatim apart
-from whitespace: summaries quote it and cite it.
+no letters, lines repeated inside an article, and lines an outlet prints in many of its articles.
+What is kept stays verbatim apart from whitespace: summaries quote it and cite it. Datelines and
+publication stamps run into a sentence are kept: the sentence splitter makes each a sentence of
+its own, and events read their date and place.
 
 The rules work on lines. A raw paragraph may hold several lines (a caption block, bullet points,
 hard-wrapped prose); after cleaning, a line that continues an unfinished sentence is joined to the
@@ -79,30 +78,6 @@ _TWEET_PICTURE = re.compile(r"\bpic\.twitter\.com/\w+")
 # A section divider wrapped in dashes: "-The U.S. warns of severe sanctions-", "— More —".
 _DIVIDER = re.compile(r"[-–—=~]+\s*[^-–—=~]{0,80}?\s*[-–—=~]+")
 
-# A publication stamp at the start of a line; what follows it (a capital or a quote) is the
-# article's own text. A written date needs a label ("Published:", "Updated on") or a weekday
-# before it, or a time after it; a numeric one ("9 / 10 / 2010") is a stamp by itself.
-_MONTH = (
-    r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?"
-    r"|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
-)
-_DAY = r"\d{1,2}(?:st|nd|rd|th)?"
-_DATE = rf"(?:{_DAY}\s+{_MONTH},?\s+\d{{4}}|{_MONTH}\s+{_DAY},?\s+\d{{4}}|\d{{4}}-\d{{2}}-\d{{2}})"
-_NUMERIC_DATE = r"\d{1,2}\s?/\s?\d{1,2}\s?/\s?(?:\d{4}|\d{2})"
-_TIME = r"\d{1,2}\s?[:.]\s?\d{2}(?:\s?[ap]\.?m\.?)?(?:\s+(?-i:GMT|UTC|BST|CES?T|[ECMP][SD]T|AES?T|AEDT|IST|ET|PT)\b)?"
-_AND_TIME = rf"(?:(?:,?\s+(?:at\s+)?|\s*[-–]\s*){_TIME})?"  # "..., 10:32", "... at 10:32", "2013-17: 59"
-_LABEL = r"(?:(?:first |last )?(?:published|updated|posted)(?: on)?:?\s+)"
-_WEEKDAY = r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)"
-_STAMP = re.compile(
-    rf"(?:(?:{_LABEL}|{_WEEKDAY})+{_DATE}{_AND_TIME}"
-    rf"|{_LABEL}at\s+{_TIME},?\s+{_WEEKDAY}?{_DATE}"  # "Published at 15:48, Friday, 15 January 2016"
-    rf"|{_NUMERIC_DATE}{_AND_TIME}"
-    rf"|{_DATE},?\s+(?:at\s+)?{_TIME}"  # a written date with a time: "July 21, 2013, 2: 21 pm BST"
-    rf"|{_DATE}\s*@\s*{_TIME}|{_NUMERIC_DATE}\s*@\s*{_TIME})"
-    r"\s*[|·•–—-]?\s*(?=(?-i:[A-Z])|[\"“‘']|$)",
-    re.I,
-)
-
 
 @dataclass
 class _Line:
@@ -164,9 +139,6 @@ def _split_lines(paragraphs: Sequence[str]) -> list[_Line]:
             bullet = None if _TWEET_SIGNATURE.fullmatch(text) else _BULLET.match(text)
             if bullet:
                 text = text[bullet.end() :]
-            stamp = _STAMP.match(text) if text[:1].isalnum() else None
-            if stamp:
-                text = text[stamp.end() :]
             if text:
                 lines.append(_Line(text, index, bullet=bool(bullet)))
     return lines

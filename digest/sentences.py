@@ -3,9 +3,10 @@
 nupunkt (pure Python, offline) does the Punkt work; sentences never cross a paragraph,
 and scripts that end sentences with their own marks (Devanagari danda, CJK full stops,
 Arabic question mark) are split on those marks as well. A dateline that a wire or WikiNews runs
-into an article's first sentence is cut off as a sentence of its own: no summary point starts
-with "शनिवार, जुलाई 7, 2007" or "WASHINGTON (AP) —", while the article keeps the date and
-place that event grouping reads.
+into an article's first sentence, or a publication stamp a web page runs into a paragraph, is
+cut off as a sentence of its own: no summary point starts with "शनिवार, जुलाई 7, 2007",
+"WASHINGTON (AP) —" or "Published: 09th June 2013", while the article keeps the date and place
+that event grouping reads.
 """
 
 from __future__ import annotations
@@ -87,6 +88,32 @@ def _date_dateline_end(line: str) -> int:
     rest = line[found.end() :]
     return 0 if rest[:1].islower() else found.end()
 
+
+# A publication stamp at the start of a line; what follows it (a capital or a quote) is the
+# article's own text. A written date needs a label ("Published:", "Updated on") or a weekday
+# before it, or a time after it; a numeric one ("9 / 10 / 2010") is a stamp by itself.
+_MONTH = (
+    r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?"
+    r"|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
+)
+_DAY = r"\d{1,2}(?:st|nd|rd|th)?"
+_DATE = rf"(?:{_DAY}\s+{_MONTH},?\s+\d{{4}}|{_MONTH}\s+{_DAY},?\s+\d{{4}}|\d{{4}}-\d{{2}}-\d{{2}})"
+_NUMERIC_DATE = r"\d{1,2}\s?/\s?\d{1,2}\s?/\s?(?:\d{4}|\d{2})"
+_TIME = r"\d{1,2}\s?[:.]\s?\d{2}(?:\s?[ap]\.?m\.?)?(?:\s+(?-i:GMT|UTC|BST|CES?T|[ECMP][SD]T|AES?T|AEDT|IST|ET|PT)\b)?"
+_AND_TIME = rf"(?:(?:,?\s+(?:at\s+)?|\s*[-–]\s*){_TIME})?"  # "..., 10:32", "... at 10:32", "2013-17: 59"
+_LABEL = r"(?:(?:first |last )?(?:published|updated|posted)(?: on)?:?\s+)"
+_WEEKDAY = r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)"
+_STAMP = re.compile(
+    rf"(?:(?:{_LABEL}|{_WEEKDAY})+{_DATE}{_AND_TIME}"
+    rf"|{_LABEL}at\s+{_TIME},?\s+{_WEEKDAY}?{_DATE}"  # "Published at 15:48, Friday, 15 January 2016"
+    rf"|{_NUMERIC_DATE}{_AND_TIME}"
+    rf"|{_DATE},?\s+(?:at\s+)?{_TIME}"  # a written date with a time: "July 21, 2013, 2: 21 pm BST"
+    rf"|{_DATE}\s*@\s*{_TIME}|{_NUMERIC_DATE}\s*@\s*{_TIME})"
+    r"\s*[|·•–—-]?\s*(?=(?-i:[A-Z])|[\"“‘']|$)",
+    re.I,
+)
+
+
 # A blank line ends a sentence even inside one paragraph (input that skipped cleaning).
 _BLANK_LINE = regex.compile(r"\n[^\S\n]*\n")
 
@@ -122,9 +149,11 @@ def _spans(paragraph: str) -> list[tuple[int, int]]:
     return spans
 
 
-def _opening_spans(paragraph: str) -> list[tuple[int, int]]:
-    """`_spans` of an article's first paragraph, cut after the dateline that opens it."""
-    cut = _dateline_end(paragraph)
+def _opening_spans(paragraph: str, first: bool) -> list[tuple[int, int]]:
+    """`_spans` of a paragraph, cut after the publication stamp that opens it, or, in an
+    article's first paragraph, the dateline."""
+    stamp = _STAMP.match(paragraph) if paragraph[:1].isalnum() else None
+    cut = stamp.end() if stamp else _dateline_end(paragraph) if first else 0
     if not cut or not paragraph[cut:].strip():
         return _spans(paragraph)
     return [(0, len(paragraph[:cut].rstrip())), *((cut + a, cut + b) for a, b in _spans(paragraph[cut:]))]
@@ -139,11 +168,12 @@ def _extra_ends(piece: str) -> list[int]:
 
 def split(article: Article) -> tuple[Sentence, ...]:
     """Every sentence of `article`, in order, with offsets into `article.text`; a dateline that
-    opens it ("Samedi 8 janvier 2005", "WASHINGTON (AP) —") is a sentence of its own."""
+    opens it ("Samedi 8 janvier 2005", "WASHINGTON (AP) —"), or a publication stamp that opens a
+    paragraph ("Published: 09th June 2013"), is a sentence of its own."""
     sentences: list[Sentence] = []
     offset = 0
     for number, paragraph in enumerate(article.paragraphs):
-        for start, end in _opening_spans(paragraph) if number == 0 else _spans(paragraph):
+        for start, end in _opening_spans(paragraph, first=number == 0):
             sentences.append(
                 Sentence(
                     article_id=article.id,

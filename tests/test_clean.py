@@ -137,25 +137,6 @@ def test_whitespace_is_normalised_and_hard_wrapped_lines_join():
 
 
 
-@pytest.mark.parametrize(
-    "stamp",
-    ["Published: 09th June 2013", "Saturday, 28 September 2013 01: 43", "Thursday, March 19, 2011",
-     "Updated on June 9, 2013 at 10:32 a.m. EST |", "Posted 2022-01-03", "9 / 10 / 2010 @ 1: 19PM",
-     "12 January 2010 @ 09: 29 pm", "11 / 09 / 2010", "8 / 2 / 14 at 1: 31 PM", "Published April 24th 2013-17: 59",
-     "Published at 15: 48, Friday, 15 January 2016", "July 21, 2013, 2: 21 pm BST"],
-)
-def test_a_publication_stamp_run_into_the_first_sentence_is_cut(stamp):
-    assert cleaned(f"{stamp} {PROSE}", "It was late.") == (PROSE, "It was late.")
-    assert cleaned(stamp, PROSE) == (PROSE,)  # a stamp on its own line goes too
-
-
-def test_a_day_or_date_is_left_alone_unless_a_new_sentence_follows_it():
-    for line in ("Friday, January 7, 2022 was the day the talks began.", "Monday, the minister said the talks went on.",
-                 "Saturday, 28 September 2013 01:43 the jury returned.", "11/09/2010 was a turning point for the council."):
-        assert cleaned(line) == (line,)
-    assert cleaned("May 5, 2013 The talks began in Geneva.") == ("May 5, 2013 The talks began in Geneva.",)
-
-
 def test_an_article_of_clutter_only_is_skipped_with_a_notice():
     articles, notices = clean.clean([article("Source link", "Copyright X"), article(PROSE, id="b", path="b.txt")])
     assert [a.id for a in articles] == ["b"]

@@ -121,7 +121,6 @@ def test_the_quick_script_check_never_skips_a_sentence_end_it_should_find():
         ("शनिवार, जुलाई 7, 2007", "लगभग पंाच लाख लोग लंदन की सडकों पर थे।"),
         ("שבת, ה-15 לינואר, 2005", "בטקסס מצא בית משפט צבאי את החייל אשם."),
         ("मंगलवार, जनवरी १२, २०१०", "अमरीका के भूवैग्यानिक सर्वेक्षण के अनुसार भूकंप आया।"),
-        ("Saturday, 28 September 2013 01: 43", "A jury in eastern Oklahoma has convicted a man."),
         ("WASHINGTON (AP) —", "The Senate voted on Monday."),
         ("TEXAS, US –", "A United States Army court martial found him guilty."),
         ("LONDON, England (CNN) --", "Police said the man was arrested."),
@@ -142,3 +141,22 @@ def test_a_dateline_run_into_the_first_sentence_is_a_sentence_of_its_own(datelin
 )
 def test_a_first_sentence_that_starts_with_a_date_or_a_name_in_capitals_is_whole(first):
     assert texts(first) == [first]
+
+
+@pytest.mark.parametrize(
+    "stamp",
+    ["Published: 09th June 2013", "Saturday, 28 September 2013 01: 43", "Thursday, March 19, 2011",
+     "Updated on June 9, 2013 at 10:32 a.m. EST |", "Posted 2022-01-03", "9 / 10 / 2010 @ 1: 19PM",
+     "12 January 2010 @ 09: 29 pm", "11 / 09 / 2010", "8 / 2 / 14 at 1: 31 PM", "Published April 24th 2013-17: 59",
+     "Published at 15: 48, Friday, 15 January 2016", "July 21, 2013, 2: 21 pm BST"],
+)
+def test_a_publication_stamp_run_into_a_paragraph_is_a_sentence_of_its_own(stamp):
+    prose = "The council approved the budget on Monday after a long debate."
+    assert texts("Some first paragraph.", f"{stamp} {prose}") == ["Some first paragraph.", stamp, prose]
+
+
+def test_a_day_or_date_inside_a_paragraph_is_left_alone_unless_a_new_sentence_follows_it():
+    for line in ("Friday, January 7, 2022 was the day the talks began.", "Monday, the minister said the talks went on.",
+                 "Saturday, 28 September 2013 01:43 the jury returned.", "11/09/2010 was a turning point for the council.",
+                 "May 5, 2013 The talks began in Geneva."):
+        assert texts("Some first paragraph.", line)[1:] == [line]
