@@ -63,6 +63,12 @@ class Cache:
                 found[k] = pickle.loads(v)
         return found
 
+    def get_all(self, ns: str) -> dict[str, Any]:
+        """Every entry of `ns`: after `keep_only`, what the last build used, in one query."""
+        if self._db is None:
+            return {}
+        return {k: pickle.loads(v) for k, v in self._db.execute("SELECT k, v FROM kv WHERE ns = ?", (ns,))}
+
     def put_many(self, ns: str, items: dict[str, Any]) -> None:
         if self._db is None or not items:
             return

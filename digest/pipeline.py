@@ -317,11 +317,14 @@ class _Pages:
         self.corpus, self.store = corpus, store
         self.articles = {a.id: a for a in corpus.articles}
         self.env, self.version = pages.environment(templates), pages.templates_digest(templates)
+        # The last build's views and pages, in two queries rather than two per event: a rebuild
+        # needs nearly all of them, and a cold build finds none.
+        self.known_views: dict[str, BriefingView] = store.get_all("view")
+        self.texts: dict[str, str] = store.get_all("page")  # cache key -> Markdown
         self.views: dict[str, BriefingView] = {}  # by event id
         self.made_views: dict[str, BriefingView] = {}  # by cache key, for the cache
         self.view_keys: list[str] = []
         self.keys: dict[str, str] = {}  # page path -> cache key
-        self.texts: dict[str, str] = {}  # cache key -> Markdown
         self.made: dict[str, str] = {}  # the pages rendered here, by cache key, for the cache
 
     def add(self, briefing: Briefing, key: str) -> None:
@@ -330,7 +333,7 @@ class _Pages:
 
         # A briefing's view follows from the briefing and its articles, both in its content hash.
         view_key = cache.key("view", key)
-        view = self.store.get_many("view", [view_key]).get(view_key)
+        view = self.known_views.get(view_key)
         if view is None:
             view = self.made_views[view_key] = pages.briefing_view(briefing, self.articles)
         self.views[briefing.event_id] = view
@@ -351,7 +354,6 @@ class _Pages:
 
     def _render(self, planned: Mapping[str, Page]) -> None:
         keys = {path: cache.key("page", path, page.inputs, self.version) for path, page in planned.items()}
-        self.texts.update(self.store.get_many("page", keys.values()))
         for path, page in planned.items():
             if keys[path] not in self.texts:
                 self.texts[keys[path]] = self.made[keys[path]] = page.make()
