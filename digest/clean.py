@@ -75,6 +75,8 @@ _CREDIT_NAME = re.compile(
 _TWEET_SIGNATURE = re.compile(r"[—–-]+\s*.{0,80}\(@\w{1,15}\)\s*(?:[A-Za-z]+\.? \d{1,2}, \d{4})?")
 # A picture link that only embedded tweets carry.
 _TWEET_PICTURE = re.compile(r"\bpic\.twitter\.com/\w+")
+# Where one sentence of a line ends and the next begins, for reader prompts.
+_SENTENCE_BREAK = re.compile(r"(?<=[.?!])\s+")
 # A section divider wrapped in dashes: "-The U.S. warns of severe sanctions-", "— More —".
 _DIVIDER = re.compile(r"[-–—=~]+\s*[^-–—=~]{0,80}?\s*[-–—=~]+")
 
@@ -190,9 +192,6 @@ def _is_clutter(text: str, fresh: bool) -> bool:
         if asked and all(q.endswith("?") for q in asked) and _WIDGET.fullmatch(last):
             return True
     return _is_short_heading(text)
-
-
-_SENTENCE_BREAK = re.compile(r"(?<=[.?!])\s+")
 
 
 def _is_short_heading(text: str) -> bool:

@@ -712,6 +712,7 @@ def _read_markdown(source: _Input) -> tuple[list[Article], list[Notice]]:
 # starts a list, quote, heading, rule, code block or setext underline; a hard line break (two
 # spaces, or a tab, which the converter expands, at a line's end);
 # control characters (Python-Markdown's own placeholders among them).
+_BLANK_LINES = re.compile(r"\n\s*\n")  # what ends a paragraph in Markdown and in text taken from HTML
 _MARKDOWN_SYNTAX = re.compile(r"[\\`*_\[\]<>&\x00-\x08\x0b-\x1f\x7f]|^(?:[ \t]|\d+[.)]|[-+=#])|(?:\t[ \t]*| {2,})$", re.M)
 
 
@@ -721,7 +722,7 @@ def _markdown_paragraphs(body: str) -> list[str]:
     split them, at a fiftieth of its cost."""
     if _MARKDOWN_SYNTAX.search(body):
         return _html_paragraphs(_to_html(body))
-    return [" ".join(block.split()) for block in re.split(r"\n\s*\n", body) if block.strip()]
+    return [" ".join(block.split()) for block in _BLANK_LINES.split(body) if block.strip()]
 
 
 _MARKDOWN: markdown.Markdown | None = None
@@ -789,7 +790,7 @@ def _html_paragraphs(html: str) -> list[str]:
         if isinstance(element.tag, str) and element.tag.lower() in _BLOCK_TAGS:
             element.text = "\n\n" + (element.text or "")
             element.tail = "\n\n" + (element.tail or "")
-    blocks = re.split(r"\n\s*\n", root.text_content())
+    blocks = _BLANK_LINES.split(root.text_content())
     return [" ".join(block.split()) for block in blocks if block.strip()]
 
 

@@ -2,11 +2,8 @@
 
 nupunkt (pure Python, offline) does the Punkt work; sentences never cross a paragraph,
 and scripts that end sentences with their own marks (Devanagari danda, CJK full stops,
-Arabic question mark) are split on those marks as well. A dateline that a wire or WikiNews runs
-into an article's first sentence, or a publication stamp a web page runs into a paragraph, is
-cut off as a sentence of its own: no summary point starts with "शनिवार, जुलाई 7, 2007",
-"WASHINGTON (AP) —" or "Published: 09th June 2013", while the article keeps the date and place
-that event grouping reads.
+Arabic question mark) are split on those marks as well. A dateline or publication stamp run
+into a paragraph's first sentence (`openers`) is a sentence of its own.
 """
 
 from __future__ import annotations
@@ -19,6 +16,7 @@ import nupunkt
 import regex
 
 from .models import Article, Sentence
+from .openers import opener_end
 
 # Sentence ends that Punkt (trained on English) does not know; a cut goes after the match.
 # Searched with overlapped=True: a match never hides the context of the next one, and starting
@@ -44,74 +42,6 @@ _EXTRA_SCRIPTS = re.compile(
 # Punkt learns abbreviations from capitalisation, which these scripts lack, so it ends a
 # sentence after every dotted acronym ("सी.ओ.पी."); such a cut is undone.
 _ACRONYM_END = regex.compile(r"(?:^|\s)(?:[\p{Arabic}\p{Hebrew}\p{Devanagari}]{1,2}\.){2,}$")
-
-
-# A dateline in any language at the very start of an article: up to three words (a weekday,
-# "Le"), then a day and a month name or a month name and a day, then a year, as news wires
-# and WikiNews open their copy ("Samedi 8 janvier 2005", "शनिवार, जुलाई 7, 2007 लगभग ...");
-# Hebrew may glue a prefix to the day ("שבת, ה-15 לינואר, 2005").
-_WORDS = r"(?:[^\s\d]+[\s,.\u200b]+)"
-_DATELINE = re.compile(
-    rf"\W*{_WORDS}{{0,3}}(?:(?:[^\W\d_]{{1,2}}-?)?(?P<day>\d{{1,2}})(?:er|st|nd|rd|th|\.)?[\s,.\u200b]+{_WORDS}{{1,2}}"
-    rf"|{_WORDS}{{1,2}}(?P<day2>\d{{1,2}})[\s,.\u200b]+)(?P<year>\d{{4}})(?!\d)"
-    r"(?:[\s,]+\d{1,2}\s?[:.]\s?\d{2}(?:\s?[ap]\.?m\.?)?(?!\d))?[\s,.]*"  # and a time
-)
-MAX_DATELINE_WORDS = 6
-# A wire dateline: a place in capitals and maybe the agency, or the agency alone, then a dash
-# ("WASHINGTON (AP) —", "TEXAS, US –", "LONDON, England (CNN) --", "AP -"). A bare capital word
-# before a plain hyphen is not one ("US - China talks").
-_PLACE_DATELINE = re.compile(
-    r"(?:\(?(?P<wire>AP|AFP|Reuters|dpa|Xinhua|UPI|CNN|BBC)\)?\s*"
-    r"|(?P<place>(?-i:[A-Z][A-Z.'’]+(?:\s+[A-Z][A-Z.'’]+)*))"
-    r"(?P<region>(?:,\s*(?-i:[A-Z])[\w.'’]*(?:\s+(?-i:[A-Z])[\w.'’]*)*)?)\s*(?P<agency>\([\w .]{2,20}\)\s*)?)"
-    r"(?P<dash>[–—]|--?)\s+(?=(?-i:[A-Z])|[\"“‘'])"
-)
-
-
-def _dateline_end(line: str) -> int:
-    """Where the datelines that open `line` end (0: none): a date, a place, or both."""
-    end = _date_dateline_end(line)
-    place = _PLACE_DATELINE.match(line, end)
-    if place and (place["region"] or place["agency"] or place["wire"] or place["dash"] != "-"):
-        return place.end()
-    return end
-
-
-def _date_dateline_end(line: str) -> int:
-    """Where a date that opens `line` ends (0: none). A sentence that merely starts with a date
-    ("On 3 May 2007 the council voted") goes on in lower case, and keeps it."""
-    found = _DATELINE.match(line)
-    if not found or len(found.group().split()) > MAX_DATELINE_WORDS or not 1900 <= int(found["year"]) <= 2099:
-        return 0
-    if not 1 <= int(found["day"] or found["day2"]) <= 31:
-        return 0
-    rest = line[found.end() :]
-    return 0 if rest[:1].islower() else found.end()
-
-
-# A publication stamp at the start of a line; what follows it (a capital or a quote) is the
-# article's own text. A written date needs a label ("Published:", "Updated on") or a weekday
-# before it, or a time after it; a numeric one ("9 / 10 / 2010") is a stamp by itself.
-_MONTH = (
-    r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?"
-    r"|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
-)
-_DAY = r"\d{1,2}(?:st|nd|rd|th)?"
-_DATE = rf"(?:{_DAY}\s+{_MONTH},?\s+\d{{4}}|{_MONTH}\s+{_DAY},?\s+\d{{4}}|\d{{4}}-\d{{2}}-\d{{2}})"
-_NUMERIC_DATE = r"\d{1,2}\s?/\s?\d{1,2}\s?/\s?(?:\d{4}|\d{2})"
-_TIME = r"\d{1,2}\s?[:.]\s?\d{2}(?:\s?[ap]\.?m\.?)?(?:\s+(?-i:GMT|UTC|BST|CES?T|[ECMP][SD]T|AES?T|AEDT|IST|ET|PT)\b)?"
-_AND_TIME = rf"(?:(?:,?\s+(?:at\s+)?|\s*[-–]\s*){_TIME})?"  # "..., 10:32", "... at 10:32", "2013-17: 59"
-_LABEL = r"(?:(?:first |last )?(?:published|updated|posted)(?: on)?:?\s+)"
-_WEEKDAY = r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)"
-_STAMP = re.compile(
-    rf"(?:(?:{_LABEL}|{_WEEKDAY})+{_DATE}{_AND_TIME}"
-    rf"|{_LABEL}at\s+{_TIME},?\s+{_WEEKDAY}?{_DATE}"  # "Published at 15:48, Friday, 15 January 2016"
-    rf"|{_NUMERIC_DATE}{_AND_TIME}"
-    rf"|{_DATE},?\s+(?:at\s+)?{_TIME}"  # a written date with a time: "July 21, 2013, 2: 21 pm BST"
-    rf"|{_DATE}\s*@\s*{_TIME}|{_NUMERIC_DATE}\s*@\s*{_TIME})"
-    r"\s*[|·•–—-]?\s*(?=(?-i:[A-Z])|[\"“‘']|$)",
-    re.I,
-)
 
 
 # A blank line ends a sentence even inside one paragraph (input that skipped cleaning).
@@ -152,8 +82,7 @@ def _spans(paragraph: str) -> list[tuple[int, int]]:
 def _opening_spans(paragraph: str, first: bool) -> list[tuple[int, int]]:
     """`_spans` of a paragraph, cut after the publication stamp that opens it, or, in an
     article's first paragraph, the dateline."""
-    stamp = _STAMP.match(paragraph) if paragraph[:1].isalnum() else None
-    cut = stamp.end() if stamp else _dateline_end(paragraph) if first else 0
+    cut = opener_end(paragraph, first)
     if not cut or not paragraph[cut:].strip():
         return _spans(paragraph)
     return [(0, len(paragraph[:cut].rstrip())), *((cut + a, cut + b) for a, b in _spans(paragraph[cut:]))]
