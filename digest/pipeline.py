@@ -53,12 +53,12 @@ class Corpus:
 class Prepared:
     """The work done on one clean article alone, compact enough to cache by the thousand."""
 
-    spans: bytes  # its sentences, packed (`sentences.to_spans`)
+    spans: bytes  # its sentences, packed (`sentences.packed`)
     terms: Terms
 
 
 def prepare(article: Article) -> Prepared:
-    return Prepared(sentences.to_spans(sentences.split(article)), features.terms(article))
+    return Prepared(sentences.packed(article), features.terms(article))
 
 
 class SentenceMap(Mapping[str, tuple[Sentence, ...]]):

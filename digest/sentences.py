@@ -67,9 +67,11 @@ def _punkt_spans(paragraph: str) -> list[tuple[int, int]]:
 def _spans(paragraph: str) -> list[tuple[int, int]]:
     """Sentence spans inside one paragraph, stripped of surrounding whitespace."""
     spans: list[tuple[int, int]] = []
+    # Most paragraphs have no mark of another script at all: searched once, not per sentence.
+    extra = _EXTRA_SCRIPTS.search(paragraph) is not None
     for start, end in _punkt_spans(paragraph):
         piece = paragraph[start:end]
-        cuts = [0, *_extra_ends(piece), len(piece)]
+        cuts = [0, *_extra_ends(piece), len(piece)] if extra else [0, len(piece)]
         for a, b in zip(cuts, cuts[1:]):
             sub = piece[a:b]
             lead = len(sub) - len(sub.lstrip())
@@ -99,21 +101,20 @@ def split(article: Article) -> tuple[Sentence, ...]:
     """Every sentence of `article`, in order, with offsets into `article.text`; a dateline that
     opens it ("Samedi 8 janvier 2005", "WASHINGTON (AP) —"), or a publication stamp that opens a
     paragraph ("Published: 09th June 2013"), is a sentence of its own."""
-    sentences: list[Sentence] = []
+    return from_spans(article, packed(article))
+
+
+def packed(article: Article) -> bytes:
+    """`to_spans(split(article))`, without making the Sentence records: what the pipeline
+    caches for every article, most of which a rebuild never turns into sentences."""
+    offsets = array("q")
     offset = 0
     for number, paragraph in enumerate(article.paragraphs):
         for start, end in _opening_spans(paragraph, first=number == 0):
-            sentences.append(
-                Sentence(
-                    article_id=article.id,
-                    index=len(sentences),
-                    start=offset + start,
-                    end=offset + end,
-                    text=paragraph[start:end],
-                )
-            )
+            offsets.append(offset + start)
+            offsets.append(offset + end)
         offset += len(paragraph) + 2  # the "\n\n" that Article.text puts between paragraphs
-    return tuple(sentences)
+    return offsets.tobytes()
 
 
 def to_spans(found: Sequence[Sentence]) -> bytes:

@@ -519,7 +519,20 @@ LANGUAGE_SAMPLES = {
     "cs": "Záchranáři celou noc prohledávali trosky zříceného hotelu, uvedl v úterý starosta města a dodal, že pátrání pokračuje.",
     "el": "Οι ομάδες διάσωσης έψαχναν όλη τη νύχτα στα ερείπια του ξενοδοχείου που κατέρρευσε, δήλωσε την Τρίτη ο δήμαρχος.",
     "ar": "واصلت فرق الإنقاذ البحث طوال الليل بين أنقاض الفندق المنهار، كما قال رئيس البلدية يوم الثلاثاء في مؤتمر صحفي.",
+    "he": "צוותי החילוץ חיפשו כל הלילה בין הריסות המלון שקרס, כך אמר ראש העירייה ביום שלישי במסיבת עיתונאים.",
 }
+
+
+@pytest.mark.parametrize("code", sorted(LANGUAGE_SAMPLES))
+def test_a_script_only_one_language_uses_is_settled_as_langid_would(code):
+    import py3langid
+
+    from digest import languages
+
+    sample = LANGUAGE_SAMPLES[code] + " (AFP) 2005"
+    assert languages.detect(sample) == code
+    if code != "en":  # English is settled by its function words first
+        assert str(py3langid.classify(sample)[0]) == code
 
 
 @pytest.mark.parametrize("code", sorted(LANGUAGE_SAMPLES))
