@@ -11,6 +11,7 @@ import multiprocessing
 import os
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from itertools import chain
 from dataclasses import dataclass, field
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -173,7 +174,7 @@ def split_all(articles: Iterable[Article]) -> dict[str, tuple[Sentence, ...]]:
 
 def run(seeds: Path, settings: Settings = Settings(), progress: bool = False, cache_dir: Path | None = None) -> Result:
     """The whole pipeline over a folder, in memory; with `cache_dir`, unchanged work is reused."""
-    store = Cache(cache_dir / "cache.sqlite" if cache_dir is not None else None)
+    store = _store(cache_dir)
     try:
         corpus = load(seeds, progress, store)
         return run_articles(corpus, settings, progress, store)
@@ -190,50 +191,75 @@ def run_articles(
 ) -> Result:
     """Events and briefings for an already read corpus.
 
-    `each` is called with every briefing and its content hash, in event order, as soon as the
-    briefing is made: the workers go on summarising the next events meanwhile.
+    `each` is called with every briefing and its content hash as soon as the briefing is made
+    (by language, the largest last; in event order within one): the workers go on summarising
+    the next events meanwhile.
     """
     articles = {a.id: a for a in corpus.articles}
     keys = {a.id: corpus.keys.get(a.id) or cache.key("article", a) for a in corpus.articles}
     # A corpus from `load` carries every article's sentences; one built by hand may not.
     sents = corpus.sentences if all(a in corpus.sentences for a in articles) else split_all(corpus.articles)
 
-    evts = _events(corpus, keys, store)
+    # The largest language is grouped last: meanwhile the workers summarise the other languages'
+    # events, instead of waiting for every event of the corpus (grouping runs on one core).
+    batches = sorted(events.by_language(corpus.articles), key=len)
+    grouped: list[Event] = []
+    batch_keys: list[str] = []
+    briefing_keys: dict[str, str] = {}  # event id -> content hash
+    streams: list[Iterator[tuple[Event, Briefing, bool]]] = []
+    for part in (batches[:-1], batches[-1:]):
+        evts, part_keys = _events(part, keys, store, corpus.terms)
+        hashes = {e.id: cache.key("briefing", e, [keys[a] for a in e.article_ids], settings) for e in evts}
+        known = store.get_many("briefing", hashes.values())
+        fresh = [e for e in evts if hashes[e.id] not in known]
+        made = summarize_events(fresh, articles, sents, settings, progress)  # submitted to the workers now
+        streams.append(_in_order(evts, hashes, known, made))
+        grouped += evts
+        batch_keys += part_keys
+        briefing_keys.update(hashes)
+    store.keep_only("events", batch_keys)
 
-    briefing_keys = [cache.key("briefing", e, [keys[a] for a in e.article_ids], settings) for e in evts]
-    known = store.get_many("briefing", briefing_keys)
-    fresh = summarize_events([e for e, k in zip(evts, briefing_keys) if k not in known], articles, sents, settings, progress)
-    made: dict[str, Briefing] = {}
-    briefings = []
-    for k in briefing_keys:
-        if k not in known:
-            made[k] = next(fresh)  # the next of the events to summarise, in the same order
-        briefings.append(known.get(k) or made[k])
+    by_event: dict[str, Briefing] = {}
+    fresh_briefings: dict[str, Briefing] = {}
+    for event, briefing, is_fresh in chain.from_iterable(streams):
+        by_event[event.id] = briefing
+        if is_fresh:
+            fresh_briefings[briefing_keys[event.id]] = briefing
         if each is not None:
-            each(briefings[-1], k)
-    store.put_many("briefing", made)
-    store.keep_only("briefing", briefing_keys)
+            each(briefing, briefing_keys[event.id])
+    store.put_many("briefing", fresh_briefings)
+    store.keep_only("briefing", briefing_keys.values())
+    evts = events.ordered(grouped, articles)
     return Result(
         corpus=corpus,
         sentences=sents,
         events=evts,
-        briefings=tuple(briefings),
+        briefings=tuple(by_event[e.id] for e in evts),
         settings=settings,
-        briefing_keys={e.id: k for e, k in zip(evts, briefing_keys)},
+        briefing_keys={e.id: briefing_keys[e.id] for e in evts},
     )
 
 
-def _events(corpus: Corpus, keys: Mapping[str, str], store: Cache) -> tuple[Event, ...]:
-    """The corpus's events. Each language is grouped on its own, so a language none of whose
-    articles changed keeps its cached events: an English article added regroups English only."""
-    batches = events.by_language(corpus.articles)
+def _in_order(
+    evts: Sequence[Event], hashes: Mapping[str, str], known: Mapping[str, Briefing], made: Iterator[Briefing]
+) -> Iterator[tuple[Event, Briefing, bool]]:
+    """(event, briefing, whether it is new) in the order of `evts`; `made` yields the new ones in that order."""
+    for event in evts:
+        found = known.get(hashes[event.id])
+        yield (event, found, False) if found is not None else (event, next(made), True)
+
+
+def _events(
+    batches: Sequence[Sequence[Article]], keys: Mapping[str, str], store: Cache, terms: Mapping[str, Terms]
+) -> tuple[list[Event], list[str]]:
+    """The events of some of `events.by_language`'s batches, and the batches' cache keys. Each
+    language is grouped on its own, so a language none of whose articles changed keeps its
+    cached events: an English article added regroups English only."""
     batch_keys = [cache.key("events", sorted(keys[a.id] for a in batch)) for batch in batches]
     known = store.get_many("events", batch_keys)
-    made = {k: events.group_batch(b, terms=corpus.terms) for b, k in zip(batches, batch_keys) if k not in known}
+    made = {k: events.group_batch(b, terms=terms) for b, k in zip(batches, batch_keys) if k not in known}
     store.put_many("events", made)
-    store.keep_only("events", batch_keys)
-    grouped = [e for k in batch_keys for e in (known[k] if k in known else made[k])]
-    return events.ordered(grouped, {a.id: a for a in corpus.articles})
+    return [e for k in batch_keys for e in (known[k] if k in known else made[k])], batch_keys
 
 
 def summarize_events(
@@ -279,8 +305,12 @@ def build(
     from . import publish
 
     overrides = [templates] if templates is not None else []
-    result, rendered = run_and_render(seeds, settings, overrides, progress, cache_dir)
-    counts = publish.write_tree(rendered, out)
+    store = _store(cache_dir)
+    try:
+        result, rendered = _run_and_render(seeds, settings, overrides, progress, store)
+        counts = publish.write_tree(rendered, out)  # while the cache's writer thread stores the pages
+    finally:
+        store.close()
     return BuildReport(result=result, written=counts["written"], unchanged=counts["unchanged"], removed=counts["removed"])
 
 
@@ -292,15 +322,25 @@ def run_and_render(
     cache_dir: Path | None = None,
 ) -> tuple[Result, dict[str, str]]:
     """The pipeline and every page's Markdown; with `cache_dir`, unchanged work and pages are reused."""
-    store = Cache(cache_dir / "cache.sqlite" if cache_dir is not None else None)
+    store = _store(cache_dir)
     try:
-        corpus = load(seeds, progress, store)
-        site = _Pages(corpus, templates, store)
-        result = run_articles(corpus, settings, progress, store, each=site.add)
-        release_pool()  # the workers hold hundreds of MB: stopped before the site pages are made and written
-        return result, site.finish(result)
+        return _run_and_render(seeds, settings, templates, progress, store)
     finally:
         store.close()
+
+
+def _run_and_render(
+    seeds: Path, settings: Settings, templates: Sequence[Path], progress: bool, store: Cache
+) -> tuple[Result, dict[str, str]]:
+    corpus = load(seeds, progress, store)
+    site = _Pages(corpus, templates, store)
+    result = run_articles(corpus, settings, progress, store, each=site.add)
+    release_pool()  # the workers hold hundreds of MB: stopped before the site pages are made and written
+    return result, site.finish(result)
+
+
+def _store(cache_dir: Path | None) -> Cache:
+    return Cache(cache_dir / "cache.sqlite" if cache_dir is not None else None)
 
 
 class _Pages:
