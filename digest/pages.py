@@ -26,16 +26,17 @@ from __future__ import annotations
 import hashlib
 import html
 import re
+from bisect import bisect_right
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache, partial
+from itertools import accumulate
 from datetime import date
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
-import frontmatter
 import yaml
-from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, Template
 from markupsafe import Markup
 
 from .models import Article, Briefing, Notice, Sentence
@@ -68,6 +69,7 @@ _LEADING_RE = re.compile(r"^(\d*)([-+=!:?.)])")
 # Control characters: invisible, and Python-Markdown uses \x02/\x03 as its own placeholders.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _SAFE_ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+_SPACE = re.compile(r"\s")  # str.isspace's characters, found without a Python-level loop
 
 
 def md_escape(value: object) -> str:
@@ -76,7 +78,12 @@ def md_escape(value: object) -> str:
     Whitespace runs (newlines included) become one space, so a value can never start a
     new block (heading, list, code, table row) inside the line it is put in.
     """
-    text = " ".join(_CONTROL.sub("", str(value)).split())
+    return _md_escape_text(value if type(value) is str else str(value))
+
+
+@lru_cache(maxsize=65536)  # nine calls in ten are for a value seen before: outlets, dates, briefing titles
+def _md_escape_text(text: str) -> str:
+    text = " ".join(_CONTROL.sub("", text).split())
     text = _INLINE_RE.sub(lambda m: _INLINE[m.group()], text)
     return _LEADING_RE.sub(lambda m: m.group(1) + f"&#{ord(m.group(2))};", text)
 
@@ -102,7 +109,7 @@ def safe_url(url: str | None) -> Markup | None:
         parts = urlsplit(url)
     except ValueError:
         return None
-    if parts.scheme.lower() not in ("http", "https") or not parts.netloc or any(c.isspace() for c in url):
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc or _SPACE.search(url):
         return None
     return Markup(quote(url, safe=":/?#@$&+,;=%-._~"))
 
@@ -363,7 +370,17 @@ def templates_digest(templates: Sequence[Path] = ()) -> str:
 
 
 def _render_page(env: Environment, template: str, meta: Mapping, **context) -> str:
-    return _with_front_matter(env.get_template(template).render(**context), meta)
+    return _with_front_matter(_template(env, template).render(**context), meta)
+
+
+def _template(env: Environment, name: str) -> Template:
+    """`env.get_template(name)`, with its globals made one dict: Jinja keeps them as a ChainMap
+    over the environment's, which each render copies into its context at several times the cost.
+    (The environment's globals are set when it is made, so the copy holds the same.)"""
+    template = env.get_template(name)
+    if type(template.globals) is not dict:
+        template.globals = dict(template.globals)
+    return template
 
 
 def _render_article(
@@ -396,6 +413,9 @@ def environment(templates: Sequence[Path] = ()) -> Environment:
         undefined=StrictUndefined,
         keep_trailing_newline=True,
         finalize=_finalize,
+        # A build makes its environment and renders thousands of pages with the same templates:
+        # no stat of the template file before each one.
+        auto_reload=False,
     )
     env.filters["md_escape"] = lambda v: Markup(md_escape(v))
     return env
@@ -403,7 +423,9 @@ def environment(templates: Sequence[Path] = ()) -> Environment:
 
 def _finalize(value: object) -> object:
     """Escape every printed value unless it was built safe (Markup)."""
-    if isinstance(value, Markup) or isinstance(value, (int, float)):
+    if type(value) is str:  # the most common case first: Jinja calls this for every {{ }}
+        return _md_escape_text(value)
+    if isinstance(value, (Markup, int, float)):
         return value
     return md_escape(value)
 
@@ -411,10 +433,166 @@ def _finalize(value: object) -> object:
 # libyaml's emitter: the same text as PyYAML's own for every page of the 10k benchmark corpus,
 # in a fifth of the time (it escapes a few more characters, such as emoji, which load back the same).
 _DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+# What python-frontmatter's `dumps` passes to `yaml.dump`.
+_YAML_OPTIONS = {"Dumper": _DUMPER, "default_flow_style": False, "allow_unicode": True}
 
 
 def _with_front_matter(body: str, meta: Mapping) -> str:
-    return frontmatter.dumps(frontmatter.Post(body.rstrip("\n") + "\n", **meta), Dumper=_DUMPER) + "\n"
+    """`frontmatter.dumps(frontmatter.Post(body, **meta))` plus a newline, without its per-call objects."""
+    # dumps: "---\n{yaml.strip()}\n---\n\n{content}\n".strip(), where its `u()` turns CRLF into LF
+    metadata = _front_matter_yaml(meta).strip().replace("\r\n", "\n")
+    head = f"---\n{metadata}\n---\n\n"
+    tail = body.rstrip()  # the same as stripping the whole post: it starts with "---"
+    return "".join((head, tail, "\n")) if tail else head.rstrip() + "\n"
+
+
+def _front_matter_yaml(meta: Mapping) -> str:
+    """`yaml.dump(meta, **_YAML_OPTIONS)`, one top-level entry at a time.
+
+    PyYAML's Python representer costs more than the rest of a page's rendering. An entry of a
+    block mapping is written the same whatever surrounds it, so each is made on its own: common
+    strings directly (`_yaml_scalar`), anything else by `yaml.dump` of that entry alone, which is
+    memoised for the values that recur (`search`, dates, counts). Whatever this does not know
+    (other keys, other types, an object met twice, which yaml writes as an anchor and an alias)
+    goes to `yaml.dump` whole."""
+    if (
+        not meta
+        or not _YAML_FAST
+        or _DUMPER.yaml_path_resolvers  # resolve() would depend on where a value is
+        or any(type(k) is not str or not _plain_key(k) for k in meta)
+        or not _unaliased(meta.values())
+    ):
+        return yaml.dump(dict(meta), **_YAML_OPTIONS)
+    parts = []
+    for key in sorted(meta):  # yaml.dump's sort_keys
+        value = meta[key]
+        kind = type(value)
+        if kind is str:
+            text = _yaml_scalar(value, len(key) + 2)
+            parts.append(f"{key}: {text}\n" if text is not None else _yaml_entry(key, value))
+        elif kind is list and value and all(type(v) is str for v in value):
+            parts.append(f"{key}:\n")  # a block sequence in a mapping is not indented: "- item"
+            for item in value:
+                text = _yaml_scalar(item, 2)
+                parts.append(f"- {text}\n" if text is not None else _yaml_entry(key, [item])[len(key) + 2:])
+        else:
+            parts.append(_yaml_entry(key, value))
+    return "".join(parts)
+
+
+# Characters libyaml writes as they are in a plain or single-quoted scalar (its IS_PRINTABLE, with
+# allow_unicode), less line breaks (\x85 is not printable there, \u2028 and \u2029 are breaks).
+_YAML_UNSAFE = re.compile("[^\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd]")
+# First characters that make a plain scalar an indicator (libyaml's yaml_emitter_analyze_scalar).
+_YAML_FIRST = frozenset("#,[]{}&*!|>'\"%@`")
+_YAML_STR = "tag:yaml.org,2002:str"
+_YAML_WIDTH = 80  # libyaml's best_width: it folds a line at a space past this column
+_YAML_INDENT = 2  # where a folded value goes on: the mapping's indent (0) plus best_indent
+# Only libyaml's emitter is copied here; with PyYAML's own, every entry goes through yaml.dump.
+_YAML_FAST = _DUMPER is getattr(yaml, "CSafeDumper", None)
+_RESOLVER = _DUMPER(None) if _YAML_FAST else None  # its resolve(): plain text that would load as non-str
+
+
+def _yaml_scalar(value: str, column: int) -> str | None:
+    """How libyaml writes the str `value` as a block mapping value or sequence item starting at
+    `column`: plain when it may be, else single-quoted, folded at spaces past column 80; None for
+    values it is not worth copying libyaml for (breaks, unusual characters, runs of spaces)."""
+    if not value or _YAML_UNSAFE.search(value) or "  " in value or value[0] == " " or value[-1] == " ":
+        return None
+    if (
+        value[0] in _YAML_FIRST
+        or (value[0] in "-?:" and (len(value) == 1 or value[1] == " "))
+        or value.startswith(("---", "..."))
+        or ": " in value
+        or value[-1] == ":"
+        or " #" in value
+        or _RESOLVER.resolve(yaml.ScalarNode, value, (True, False)) != _YAML_STR
+    ):
+        text = "'" + value.replace("'", "''") + "'"  # from `column` on, like a plain one
+    else:
+        text = value
+    if column + len(text) <= _YAML_WIDTH + 1:  # no space past column 80
+        return text
+    # Fold: a space (single, here) written past column 80 becomes a line break and the indent.
+    # A single-quoted scalar is never folded at its first or last character, which are quotes.
+    lines, width = [], column
+    words = text.split(" ")
+    line = [words[0]]
+    width += len(words[0])
+    for word in words[1:]:
+        if width > _YAML_WIDTH:
+            lines.append(" ".join(line))
+            line, width = [word], _YAML_INDENT + len(word)
+        else:
+            line.append(word)
+            width += 1 + len(word)
+    lines.append(" ".join(line))
+    return ("\n" + " " * _YAML_INDENT).join(lines)
+
+
+@lru_cache(maxsize=64)
+def _plain_key(key: str) -> bool:
+    """Whether yaml.dump writes `key` as is, as a mapping key."""
+    return yaml.dump({key: 0}, **_YAML_OPTIONS) == f"{key}: 0\n"
+
+
+_NO_ALIAS = frozenset((str, int, float, bool, type(None)))  # the common ones its test lets pass
+
+
+def _unaliased(values: Iterable) -> bool:
+    """Whether yaml.dump writes `values` with no anchor or alias, in types `_front_matter_yaml`
+    knows: no object it does not ignore for aliases (its representer's test) appears twice."""
+    seen = set()
+    stack = list(values)
+    while stack:
+        value = stack.pop()
+        if type(value) in _NO_ALIAS or _RESOLVER.ignore_aliases(value):
+            continue
+        if id(value) in seen:
+            return False
+        seen.add(id(value))
+        kind = type(value)
+        if kind is dict:
+            stack += value.keys()
+            stack += value.values()
+        elif kind is list:
+            stack += value
+        elif kind is not date:
+            return False
+    return True
+
+
+# Types whose equal values yaml.dump writes the same (not float: 0.0 == -0.0; not datetime: time zones).
+_SAME_TEXT = frozenset((str, int, bool, type(None), date))
+
+
+def _entry_token(value: object) -> object:
+    """A hashable stand-in for `value`, equal only for values yaml.dump writes alike; None if none."""
+    kind = type(value)
+    if kind in _SAME_TEXT:
+        return (kind, value)  # with the type: True == 1, and they hash alike
+    if kind is list or kind is dict:
+        items = value.items() if kind is dict else enumerate(value)
+        tokens = tuple((_entry_token(k), _entry_token(v)) for k, v in items)
+        if all(k is not None and v is not None for k, v in tokens):
+            return (kind, tokens)
+    return None
+
+
+_ENTRIES: dict = {}
+
+
+def _yaml_entry(key: str, value: object) -> str:
+    """`yaml.dump({key: value})`, memoised for the values `_entry_token` stands for."""
+    token = (key, _entry_token(value))
+    found = _ENTRIES.get(token) if token[1] is not None else None
+    if found is None:
+        found = yaml.dump({key: value}, **_YAML_OPTIONS)
+        if token[1] is not None:
+            if len(_ENTRIES) >= 4096:
+                _ENTRIES.clear()
+            _ENTRIES[token] = found
+    return found
 
 
 def _newest_first(briefing: Briefing) -> tuple:
@@ -442,7 +620,7 @@ def briefing_view(briefing: Briefing, articles: Mapping[str, Article]) -> Briefi
             citations=tuple(
                 Cite(
                     number=numbers[c.article_id],
-                    href=Markup(f"../{article_path(c.article_id)}#s{c.sentence_index}"),
+                    href=_markup(f"../{article_path(c.article_id)}#s{c.sentence_index}"),
                     tooltip=_link_title(sources[numbers[c.article_id] - 1].title),
                 )
                 for c in p.citations
@@ -472,14 +650,14 @@ def _link_title(text: str) -> Markup:
 
 def _source(number: int, article: Article | None, article_id: str) -> Source:
     if article is None:
-        return Source(number, article_id, "", "", Markup(f"../{article_path(article_id)}"), None, "")
+        return Source(number, article_id, "", "", _markup(f"../{article_path(article_id)}"), None, "")
     url = safe_url(article.url)
     return Source(
         number=number,
         title=article.title or article.path or article.id,
         outlet=article.outlet or "",
         date=format_date(article.date) if article.date else "",
-        href=Markup(f"../{article_path(article.id)}"),
+        href=_markup(f"../{article_path(article.id)}"),
         url=url,
         url_text="" if url or not article.url else article.url,
     )
@@ -531,7 +709,81 @@ def _marked_paragraphs(article: Article, sentences: Sequence[Sentence], cited: s
     untouched, so the bulk of the site's text costs MkDocs no inline parsing (and nothing in an
     article can be read as Markdown). Sentence offsets point into `article.text` (paragraphs
     joined by a blank line), so the paragraph boundaries are recomputed the same way.
+    Whitespace runs become one space and each paragraph is stripped.
+
+    The whole article is escaped in one go (escaping maps each character on its own): its
+    paragraphs joined by a control character, the spans marked by two more, which become the HTML
+    tags once the text around them is escaped. Printable text holds no control character, so they
+    cannot be mistaken; any other text is made paragraph by paragraph (`_marked_piecewise`).
     """
+    paragraphs = article.paragraphs
+    # Printable: no control character, and no whitespace but " " (str.split's whitespace is not printable).
+    if not paragraphs or not all(map(str.isprintable, paragraphs)):
+        return _marked_piecewise(article, sentences, cited)
+    joined = _SEPARATOR.join(paragraphs)
+    # Whitespace is then already one space at a time, none at either end, in most text:
+    # checking is cheaper than splitting it into words.
+    tidy = not (
+        "  " in joined
+        or joined.startswith(" ")
+        or joined.endswith(" ")
+        or f" {_SEPARATOR}" in joined
+        or f"{_SEPARATOR} " in joined
+    )
+    spans = _spans(paragraphs, sentences, cited)
+    if spans:
+        pieces: list[str] = []
+        cursor = 0
+        for number, s in spans:  # offsets in `joined`: each separator is one character, not two
+            start, end = s.start - number, s.end - number
+            pieces += (joined[cursor:start], _OPEN, joined[start:end], _CLOSE)
+            cursor = end
+        pieces.append(joined[cursor:])
+        joined = "".join(pieces)
+    escaped = _html_escape(joined)
+    if spans:
+        parts = escaped.split(_OPEN)
+        tagged = [parts[0]]
+        for (_, s), part in zip(spans, parts[1:]):
+            tagged += (f'<span class="cite" id="s{s.index}">', part)
+        escaped = "".join(tagged).replace(_CLOSE, "</span>")
+    marked = escaped.split(_SEPARATOR)
+    if not tidy:
+        marked = [" ".join(p.split()) for p in marked]
+    return list(map(_markup, filter(None, marked)))
+
+
+# Markup(text) for a plain str, without Markup.__new__'s Python-level checks (a call per paragraph).
+_markup = partial(str.__new__, Markup)
+# Between paragraphs, around a cited sentence: control characters, which keep text of Latin-1 one
+# byte a character (private-use ones would make it two), and which _html_escape keeps as they are.
+_SEPARATOR, _OPEN, _CLOSE = "\x00", "\x01", "\x02"
+
+
+def _spans(paragraphs: Sequence[str], sentences: Sequence[Sentence], cited: set[int]) -> list[tuple[int, Sentence]]:
+    """The cited sentences to mark, in text order, each with the number of its paragraph.
+
+    A sentence is marked in the paragraph that holds it whole, unless it overlaps the one
+    marked before it."""
+    anchored = sorted((s for s in sentences if s.index in cited), key=lambda s: s.start)
+    if not anchored:
+        return []
+    starts = list(accumulate((len(p) + 2 for p in paragraphs[:-1]), initial=0))  # "\n\n" between them
+    spans = []
+    cursor = -1  # where the last marked sentence ends
+    for s in anchored:
+        number = bisect_right(starts, s.start) - 1
+        if number < 0 or s.end > starts[number] + len(paragraphs[number]):
+            continue
+        if spans and spans[-1][0] == number and s.start < cursor:
+            continue
+        spans.append((number, s))
+        cursor = s.end
+    return spans
+
+
+def _marked_piecewise(article: Article, sentences: Sequence[Sentence], cited: set[int]) -> list[Markup]:
+    """`_marked_paragraphs` for text with control characters or whitespace other than spaces."""
     anchored = sorted((s for s in sentences if s.index in cited), key=lambda s: s.start)
     text = article.text
     marked: list[Markup] = []
@@ -554,17 +806,19 @@ def _marked_paragraphs(article: Article, sentences: Sequence[Sentence], cited: s
     return marked
 
 
-# Braces: no template syntax for a later pass (a macros plugin); brackets: no link syntax, should
-# a site's own template ever put the text outside the raw block.
-_BRACES = (("{", "&#123;"), ("}", "&#125;"), ("[", "&#91;"), ("]", "&#93;"))
-
-
 def _html_text(text: str) -> str:
     """`text` as HTML text: no control characters, nothing that could open a tag or an entity."""
-    text = html.escape(_CONTROL.sub("", text), quote=False)
-    for brace, reference in _BRACES:  # str.replace: several times faster than str.translate here
-        text = text.replace(brace, reference)
-    return text
+    return _html_escape(_CONTROL.sub("", text))
+
+
+def _html_escape(text: str) -> str:
+    # html.escape(quote=False), then braces and brackets: str.replace is several times faster
+    # than str.translate here. Braces: no template syntax for a later pass (a macros plugin);
+    # brackets: no link syntax, should a site's own template ever put the text outside the raw block.
+    return (
+        text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+        .replace("{", "&#123;").replace("}", "&#125;").replace("[", "&#91;").replace("]", "&#93;")
+    )
 
 
 def _by_month(views: Sequence[BriefingView]) -> list[tuple[str, list[BriefingView]]]:

@@ -51,13 +51,15 @@ def write_tree(pages: Mapping[str, str], out: Path) -> dict[str, int]:
     checked = _Checker(out)
     contents = {checked(path): text.encode("utf-8") for path, text in pages.items()}
     old_manifest = read_manifest(out)
-    clashes = sorted(p for p in contents if p not in old_manifest and (out / p).exists())
+    # (no stat for each page of a first build: its folders are empty or missing)
+    clashes = sorted(p for p in contents if p not in old_manifest and checked.may_exist(p) and (out / p).exists())
     if clashes:
         raise ValueError(f"refusing to overwrite hand-written files in {out}: {', '.join(clashes)}")
 
     digests = {p: _digest(data) for p, data in contents.items()}
+    base = os.fspath(out)
     if old_manifest.keys() == contents.keys() and all(
-        digests[p] == old_manifest[p] and _same_bytes(os.path.join(out, p), data) for p, data in contents.items()
+        digests[p] == old_manifest[p] and _same_bytes(f"{base}/{p}", data) for p, data in contents.items()
     ):
         return {"written": 0, "unchanged": len(contents), "removed": 0}  # nothing to swap in
 
@@ -71,10 +73,21 @@ def write_tree(pages: Mapping[str, str], out: Path) -> dict[str, int]:
             kept, counts["removed"] = _link_kept(out, staging, contents, digests, old_manifest)
             counts["unchanged"] = len(kept)
         fresh = sorted(path for path in contents if path not in kept)
-        for folder in sorted({os.path.dirname(path) for path in fresh} - {""}):
-            os.makedirs(os.path.join(staging, folder), exist_ok=True)
+        by_folder: dict[str, list[str]] = {}
         for path in fresh:
-            _write_new(os.path.join(staging, path), contents[path])
+            folder, _, name = path.rpartition("/")
+            by_folder.setdefault(folder, []).append(name)
+        for folder, names in sorted(by_folder.items()):
+            where = os.path.join(staging, folder) if folder else os.fspath(staging)
+            os.makedirs(where, exist_ok=True)
+            # Each page is made relative to its folder's descriptor: no path to walk for each one.
+            folder_fd = os.open(where, os.O_RDONLY | os.O_DIRECTORY)
+            try:
+                prefix = f"{folder}/" if folder else ""
+                for name in names:
+                    _write_new(name, contents[prefix + name], dir_fd=folder_fd)
+            finally:
+                os.close(folder_fd)
         counts["written"] = len(fresh)
         manifest = {"generated": dict(sorted(digests.items()))}
         (staging / MANIFEST).write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n", encoding="utf-8")
@@ -130,12 +143,14 @@ def recover(target: Path) -> None:
 class _Checker:
     """`path` itself, or ValueError if it is not a plain relative path landing strictly inside `out`.
 
-    Each folder is resolved once (a build has thousands of pages in a handful of folders).
+    Each folder is resolved once (a build has thousands of pages in a handful of folders), and
+    looked into once: nothing in an empty or missing folder (a first build's) needs an lstat.
     """
 
     def __init__(self, out: Path):
         self.out = out.resolve()
         self.folders: dict[str, Path] = {}
+        self.empty: dict[str, bool] = {}
 
     def __call__(self, path: str) -> str:
         if (
@@ -153,16 +168,26 @@ class _Checker:
             if not resolved_folder.is_relative_to(self.out):
                 raise ValueError(f"page path resolves outside {self.out}: {path!r}")
             self.folders[folder] = resolved_folder
-        page = os.path.join(self.folders[folder], name)
-        try:
-            mode = os.lstat(page).st_mode
-        except OSError:
-            mode = 0  # not there yet: nothing to follow
+            try:
+                with os.scandir(resolved_folder) as entries:
+                    self.empty[folder] = next(entries, None) is None
+            except OSError:
+                self.empty[folder] = True  # not there (or not a folder): nothing in it to follow
+        mode = 0  # not there yet: nothing to follow
+        if not self.empty[folder]:
+            try:
+                mode = os.lstat(os.path.join(self.folders[folder], name)).st_mode
+            except OSError:
+                pass
         if stat.S_ISLNK(mode) or stat.S_ISDIR(mode):  # the page itself may lead elsewhere
-            resolved = Path(page).resolve()
+            resolved = Path(os.path.join(self.folders[folder], name)).resolve()
             if not resolved.is_relative_to(self.out) or resolved == self.out:
                 raise ValueError(f"page path resolves outside {self.out}: {path!r}")
         return path
+
+    def may_exist(self, path: str) -> bool:
+        """False when the folder of `path` (a path already checked) was empty or missing."""
+        return not self.empty[path.rpartition("/")[0]]
 
 
 def _link_kept(
@@ -199,13 +224,14 @@ def _link_kept(
     return kept, removed
 
 
-def _write_new(path: str, data: bytes) -> None:
-    """Write `data` to a file made at `path`; FileExistsError if one is there (nothing is overwritten).
+def _write_new(path: str, data: bytes, dir_fd: int | None = None) -> None:
+    """Write `data` to a file made at `path` (relative to `dir_fd` if given); FileExistsError if
+    one is there (nothing is overwritten).
 
     Bare system calls: a Python file object's own cost is most of a small page's write, and a
     build writes thousands of them. The mode is `open`'s (0o666 less the umask).
     """
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666, dir_fd=dir_fd)
     try:
         done = os.write(fd, data)
         while done < len(data):  # a write may take only part of the bytes
@@ -215,12 +241,27 @@ def _write_new(path: str, data: bytes) -> None:
 
 
 def _same_bytes(path: str, data: bytes) -> bool:
-    """The manifest says what was written; this checks nobody edited the file since."""
+    """The manifest says what was written; this checks nobody edited the file since.
+
+    Bare system calls, as in `_write_new`: a rebuild reads back every generated page."""
     try:
-        with open(path, "rb") as file:
-            return os.fstat(file.fileno()).st_size == len(data) and file.read() == data
+        fd = os.open(path, os.O_RDONLY)
     except OSError:
         return False
+    try:
+        if os.fstat(fd).st_size != len(data):
+            return False
+        read = os.read(fd, len(data) + 1)  # one byte more: a file grown since fstat is not the same
+        while len(read) < len(data):  # a read may return fewer bytes than asked for
+            more = os.read(fd, len(data) + 1 - len(read))
+            if not more:
+                break
+            read += more
+        return read == data
+    except OSError:
+        return False
+    finally:
+        os.close(fd)
 
 
 def read_manifest(out: Path) -> dict[str, str]:
