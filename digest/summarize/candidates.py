@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 import regex
 
@@ -130,6 +130,20 @@ QUOTE_REACH = 3
 # after a letter closes one if a quotation is open (else it is an apostrophe: dogs'); one
 # between letters is an apostrophe (don't) and is not matched.
 _MARKS = re.compile(r"""\n\n|["“”„«»‘’]|(?P<opens>(?:(?<=^)|(?<=[\s(\[—–-]))'(?=[^\W\d_]))|(?<=\S)'(?![^\W\d_])""")
+# Where a mark may start. `re` skips ahead to these characters only in a pattern that starts
+# with them, not in _MARKS (its lookbehinds come first): scanning for them, and trying _MARKS
+# only there, finds the same marks about ten times faster.
+_MARK_STARTS = re.compile(r"""[\n"“”„«»‘’']""")
+
+
+def _marks(text: str) -> Iterator[re.Match[str]]:
+    """The matches of _MARKS.finditer(text)."""
+    end = 0
+    for candidate in _MARK_STARTS.finditer(text):
+        at = candidate.start()
+        if at >= end and (found := _MARKS.match(text, at)):  # match() sees what comes before `at`
+            end = found.end()
+            yield found
 
 
 def in_quotations(text: str, spans: Sequence[tuple[int, int]]) -> list[bool]:
@@ -148,7 +162,7 @@ def in_quotations(text: str, spans: Sequence[tuple[int, int]]) -> list[bool]:
     double: tuple[int, str] | None = None  # (sentence, mark) that opened the double quotation now open
     single: int | None = None
     first = 0  # the first sentence of the current paragraph
-    for found in _MARKS.finditer(text):
+    for found in _marks(text):
         mark, k = found.group(), bisect_right(starts, found.start()) - 1  # k: the sentence holding it
         if mark == "'":
             mark = "‘" if found.group("opens") else "’"
