@@ -720,6 +720,9 @@ def _marked_paragraphs(article: Article, sentences: Sequence[Sentence], cited: s
     # Printable: no control character, and no whitespace but " " (str.split's whitespace is not printable).
     if not paragraphs or not all(map(str.isprintable, paragraphs)):
         return _marked_piecewise(article, sentences, cited)
+    spans = _spans(paragraphs, sentences, cited)
+    if spans is None:
+        return _marked_piecewise(article, sentences, cited)
     joined = _SEPARATOR.join(paragraphs)
     # Whitespace is then already one space at a time, none at either end, in most text:
     # checking is cheaper than splitting it into words.
@@ -730,7 +733,6 @@ def _marked_paragraphs(article: Article, sentences: Sequence[Sentence], cited: s
         or f" {_SEPARATOR}" in joined
         or f"{_SEPARATOR} " in joined
     )
-    spans = _spans(paragraphs, sentences, cited)
     if spans:
         pieces: list[str] = []
         cursor = 0
@@ -760,14 +762,17 @@ _markup = partial(str.__new__, Markup)
 _SEPARATOR, _OPEN, _CLOSE = "\x00", "\x01", "\x02"
 
 
-def _spans(paragraphs: Sequence[str], sentences: Sequence[Sentence], cited: set[int]) -> list[tuple[int, Sentence]]:
+def _spans(paragraphs: Sequence[str], sentences: Sequence[Sentence], cited: set[int]) -> list[tuple[int, Sentence]] | None:
     """The cited sentences to mark, in text order, each with the number of its paragraph.
 
     A sentence is marked in the paragraph that holds it whole, unless it overlaps the one
-    marked before it."""
+    marked before it. None if one ends before it starts (no sentence the splitter makes):
+    where `_marked_piecewise` marks that is not worth copying."""
     anchored = sorted((s for s in sentences if s.index in cited), key=lambda s: s.start)
     if not anchored:
         return []
+    if any(s.start > s.end for s in anchored):
+        return None
     starts = list(accumulate((len(p) + 2 for p in paragraphs[:-1]), initial=0))  # "\n\n" between them
     spans = []
     cursor = -1  # where the last marked sentence ends
