@@ -7,10 +7,12 @@ Every door (the CLI, the MkDocs plugin, the benchmarks) comes through here, so t
 from __future__ import annotations
 
 import atexit
+import gc
 import multiprocessing
 import os
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from itertools import chain
 from dataclasses import dataclass, field
 from concurrent.futures import ProcessPoolExecutor
@@ -172,6 +174,27 @@ def split_all(articles: Iterable[Article]) -> dict[str, tuple[Sentence, ...]]:
     return {a.id: sentences.split(a) for a in articles}
 
 
+@contextmanager
+def _few_collections() -> Iterator[None]:
+    """Cyclic garbage collection only now and then while the pipeline runs.
+
+    A build makes millions of small objects (articles, sentences, pages) and almost no cycles:
+    ten full collections of a 10k build found 10 objects, and with Python's default thresholds
+    the collector took about 10% of the build's CPU (single process: 46.8 and 49.4 CPU-s with
+    them, 43.4 and 42.8 without; the same peak memory).
+    """
+    before = gc.get_threshold()
+    gc.set_threshold(*FEW_COLLECTIONS)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
+
+
+FEW_COLLECTIONS = (100_000, 50, 1000)  # gc thresholds in the pipeline (Python's default: 700, 10, 10)
+
+
+@_few_collections()
 def run(seeds: Path, settings: Settings = Settings(), progress: bool = False, cache_dir: Path | None = None) -> Result:
     """The whole pipeline over a folder, in memory; with `cache_dir`, unchanged work is reused."""
     store = _store(cache_dir)
@@ -293,6 +316,7 @@ class BuildReport:
     removed: int
 
 
+@_few_collections()
 def build(
     seeds: Path,
     out: Path,
@@ -314,6 +338,7 @@ def build(
     return BuildReport(result=result, written=counts["written"], unchanged=counts["unchanged"], removed=counts["removed"])
 
 
+@_few_collections()
 def run_and_render(
     seeds: Path,
     settings: Settings = Settings(),

@@ -5,9 +5,14 @@ so the workers inherit py3langid's model (most of a second to load), the stop-wo
 the libraries behind them. Nothing else imports it: the command line does not pay for them.
 """
 
+import gc
+
 from . import languages, pipeline, text  # noqa: F401 (pipeline: the functions the workers run)
+
+gc.set_threshold(*pipeline.FEW_COLLECTIONS)  # the workers' own objects, as in the main process
 
 languages.load_model()
 for code in text.LANGUAGES:  # every language whose stop words the libraries have, a tenth of a second in all
     text.function_words(code)
     text.stop_words(code)
+gc.freeze()  # what is loaded here lives as long as the workers: never scanned again

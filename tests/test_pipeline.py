@@ -192,3 +192,14 @@ def test_an_article_added_in_one_language_regroups_that_language_only(tmp_path, 
     warm = pipeline.run(seeds, cache_dir=tmp_path / "cache")
     assert grouped == ["fr"]  # the English events came from the cache
     assert warm.events == pipeline.run(seeds).events
+
+
+def test_the_pipeline_collects_garbage_rarely_and_gives_the_thresholds_back(monkeypatch):
+    import gc
+
+    seen = []
+    original = pipeline.load
+    monkeypatch.setattr(pipeline, "load", lambda *args, **kwargs: seen.append(gc.get_threshold()) or original(*args, **kwargs))
+    before = gc.get_threshold()
+    pipeline.run(SEEDS)
+    assert seen == [pipeline.FEW_COLLECTIONS] and gc.get_threshold() == before != pipeline.FEW_COLLECTIONS
