@@ -34,7 +34,7 @@ def detect(text: str) -> str:
     words = _WORD.findall(sample.casefold())
     if len(words) < MIN_WORDS:
         return DEFAULT
-    if sum(word in _ENGLISH for word in words) >= _ENGLISH_SHARE * len(words):
+    if sum(map(_ENGLISH.__contains__, words)) >= _ENGLISH_SHARE * len(words):
         return "en"
     if not sample.isascii():
         letters = len(_LETTER.findall(sample))
