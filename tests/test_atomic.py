@@ -3,7 +3,7 @@
 A corpus of a few hundred short articles flips between two versions (B lacks one lone event's
 article and one article of another event). `digest build` runs as a subprocess and is SIGKILLed
 at random moments (fixed seed): during the pipeline, and while it writes its staging tree. A
-`sitecustomize` slows every page write and hard link by a couple of milliseconds, so that
+`sitecustomize` slows every page creation and hard link by a couple of milliseconds, so that
 the write phase lasts long enough to be hit. After each kill the output folder must be exactly
 the previous complete output or exactly the new one, compared file by file; the staging folders
 the killed runs leave behind must not disturb the next build, which removes them.
@@ -31,14 +31,15 @@ WRITE_DELAY = 0.002  # seconds added to each page write / hard link in the kille
 HAND_WRITTEN = {"quality.md": b"# Quality\n\nWritten by hand.\n"}
 
 SLOW_DISK = f"""
-import os, pathlib, time
+import os, time
 
-_write_bytes, _link = pathlib.Path.write_bytes, os.link
+_open, _link = os.open, os.link
 
 
-def write_bytes(self, data):
-    time.sleep({WRITE_DELAY})
-    return _write_bytes(self, data)
+def open(path, flags, *args, **kwargs):
+    if flags & os.O_CREAT and flags & os.O_EXCL:  # a page made by publish._write_new
+        time.sleep({WRITE_DELAY})
+    return _open(path, flags, *args, **kwargs)
 
 
 def link(*args, **kwargs):
@@ -46,7 +47,7 @@ def link(*args, **kwargs):
     return _link(*args, **kwargs)
 
 
-pathlib.Path.write_bytes, os.link = write_bytes, link
+os.open, os.link = open, link
 """
 
 _PLACES = "Arden Brisk Calder Dunmore Elston Farrow Glenby Hallam Irvine Jarrow Kelso Linton".split()
