@@ -329,12 +329,8 @@ def build(
     from . import publish
 
     overrides = [templates] if templates is not None else []
-    store = _store(cache_dir)
-    try:
-        result, rendered = _run_and_render(seeds, settings, overrides, progress, store)
-        counts = publish.write_tree(rendered, out)  # while the cache's writer thread stores the pages
-    finally:
-        store.close()
+    result, rendered = run_and_render(seeds, settings, overrides, progress, cache_dir)
+    counts = publish.write_tree(rendered, out)
     return BuildReport(result=result, written=counts["written"], unchanged=counts["unchanged"], removed=counts["removed"])
 
 
@@ -349,19 +345,13 @@ def run_and_render(
     """The pipeline and every page's Markdown; with `cache_dir`, unchanged work and pages are reused."""
     store = _store(cache_dir)
     try:
-        return _run_and_render(seeds, settings, templates, progress, store)
+        corpus = load(seeds, progress, store)
+        site = _Pages(corpus, templates, store)
+        result = run_articles(corpus, settings, progress, store, each=site.add)
+        release_pool()  # the workers hold hundreds of MB: stopped before the site pages are made and written
+        return result, site.finish(result)
     finally:
         store.close()
-
-
-def _run_and_render(
-    seeds: Path, settings: Settings, templates: Sequence[Path], progress: bool, store: Cache
-) -> tuple[Result, dict[str, str]]:
-    corpus = load(seeds, progress, store)
-    site = _Pages(corpus, templates, store)
-    result = run_articles(corpus, settings, progress, store, each=site.add)
-    release_pool()  # the workers hold hundreds of MB: stopped before the site pages are made and written
-    return result, site.finish(result)
 
 
 def _store(cache_dir: Path | None) -> Cache:
