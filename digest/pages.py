@@ -285,7 +285,8 @@ def event_pages(
 
 def site_pages(result, env: Environment, views: Mapping[str, "BriefingView"]) -> dict[str, Page]:
     """The home page, archive, tags and ingest report; `views` are every briefing's, by event id."""
-    ordered = [views[b.event_id] for b in sorted(result.briefings, key=_newest_first)]
+    newest = sorted(result.briefings, key=_newest_first)
+    ordered = [views[b.event_id] for b in newest]
     context = {
         "briefings": ordered[:LATEST],
         "briefing_count": len(ordered),
@@ -303,7 +304,7 @@ def site_pages(result, env: Environment, views: Mapping[str, "BriefingView"]) ->
     }
     # What the site pages show follows from every briefing and article, every file and notice.
     everything = (
-        [(b.event_id, result.briefing_keys.get(b.event_id) or b) for b in sorted(result.briefings, key=_newest_first)],
+        [(b.event_id, result.briefing_keys.get(b.event_id) or b) for b in newest],
         [(a.id, result.corpus.keys.get(a.id) or a) for a in result.corpus.articles],
         result.corpus.files,
         result.corpus.notices,

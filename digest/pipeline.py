@@ -174,14 +174,17 @@ def split_all(articles: Iterable[Article]) -> dict[str, tuple[Sentence, ...]]:
     return {a.id: sentences.split(a) for a in articles}
 
 
+FEW_COLLECTIONS = (100_000, 50, 1000)  # gc thresholds in the pipeline (Python's default: 700, 10, 10)
+
+
 @contextmanager
 def _few_collections() -> Iterator[None]:
-    """Cyclic garbage collection only now and then while the pipeline runs.
+    """Cyclic garbage collection only now and then while the pipeline runs (`FEW_COLLECTIONS`).
 
     A build makes millions of small objects (articles, sentences, pages) and almost no cycles:
     ten full collections of a 10k build found 10 objects, and with Python's default thresholds
     the collector took about 10% of the build's CPU (single process: 46.8 and 49.4 CPU-s with
-    them, 43.4 and 42.8 without; the same peak memory).
+    the defaults, 43.4 and 42.8 with these; the same peak memory).
     """
     before = gc.get_threshold()
     gc.set_threshold(*FEW_COLLECTIONS)
@@ -189,9 +192,6 @@ def _few_collections() -> Iterator[None]:
         yield
     finally:
         gc.set_threshold(*before)
-
-
-FEW_COLLECTIONS = (100_000, 50, 1000)  # gc thresholds in the pipeline (Python's default: 700, 10, 10)
 
 
 @_few_collections()

@@ -708,11 +708,11 @@ def _read_markdown(source: _Input) -> tuple[list[Article], list[Notice]]:
     return _single(draft, plain, source.rel, notices)
 
 
+_BLANK_LINES = re.compile(r"\n\s*\n")  # what ends a paragraph in Markdown and in text taken from HTML
 # Anything a Markdown rule could act on: inline markup, escapes, entities and HTML; a line that
 # starts a list, quote, heading, rule, code block or setext underline; a hard line break (two
 # spaces, or a tab, which the converter expands, at a line's end);
 # control characters (Python-Markdown's own placeholders among them).
-_BLANK_LINES = re.compile(r"\n\s*\n")  # what ends a paragraph in Markdown and in text taken from HTML
 _MARKDOWN_SYNTAX = re.compile(r"[\\`*_\[\]<>&\x00-\x08\x0b-\x1f\x7f]|^(?:[ \t]|\d+[.)]|[-+=#])|(?:\t[ \t]*| {2,})$", re.M)
 
 
