@@ -535,6 +535,43 @@ def test_a_script_only_one_language_uses_is_settled_as_langid_would(code):
         assert str(py3langid.classify(sample)[0]) == code
 
 
+@pytest.mark.parametrize("code", sorted(set(LANGUAGE_SAMPLES) - {"en"}))
+def test_cld2_answers_first_and_py3langid_when_cld2_refuses_the_text(code, monkeypatch):
+    from digest import languages
+
+    sample = LANGUAGE_SAMPLES[code] * 2
+    assert languages._cld2(sample) == code
+    refused = sample.replace(" ", " \x96 ", 3)  # a C1 control character: CLD2 raises on it
+    assert languages._cld2(refused) is None
+    asked = []
+    monkeypatch.setattr(languages, "_langid", lambda text: asked.append(text) or "xx")
+    if code not in ("el", "he"):  # those two are settled by their script before either model
+        assert languages.detect(refused) == "xx" and asked
+
+
+def test_cld2_leaves_short_or_unknown_text_to_py3langid():
+    from digest import languages
+
+    assert languages._cld2("Le maire") is None  # too little for CLD2 to be sure
+    assert languages._cld2("1234 5678 ---- ++++ 9999 0000 ,,,, ....") is None
+
+
+@pytest.mark.data
+def test_cld2_agrees_with_the_language_of_every_tac_document_it_is_sure_of(shared_data):
+    from digest import languages
+
+    codes = {"english": "en", "french": "fr", "arabic": "ar", "hindi": "hi", "czech": "cs", "greek": "el", "hebrew": "he"}
+    sure = 0
+    with (shared_data / "tac2011-multiling" / "mds_all_languages.jsonl").open(encoding="utf-8") as lines:
+        for line in lines:
+            record = json.loads(line)
+            for article in record["articles"]:
+                found = languages._cld2(article["text"][: languages.SAMPLE_CHARS])
+                assert found in (None, codes[record["language"]]), article["id"]
+                sure += found is not None
+    assert sure >= 650  # of 700: it answers nearly all of them itself
+
+
 @pytest.mark.parametrize("code", sorted(LANGUAGE_SAMPLES))
 def test_the_language_of_a_file_that_does_not_say_is_found_from_its_text(tmp_path, code):
     article, _ = only_article(tmp_path, "story.txt", f"Headline of the story\n\n{LANGUAGE_SAMPLES[code]}\n")
