@@ -44,6 +44,7 @@ class Cache:
 
     def __init__(self, path: Path | None):
         self._db = None
+        self._pending: list[tuple[str, dict[str, Any]]] = []  # `put_later`'s, for `flush`
         if path is not None:
             path.parent.mkdir(parents=True, exist_ok=True)
             self._db = sqlite3.connect(path, isolation_level=None)
@@ -78,6 +79,17 @@ class Cache:
             self._db.execute("BEGIN")
             self._db.executemany("INSERT OR REPLACE INTO kv VALUES (?, ?, ?)", rows)
 
+    def put_later(self, ns: str, items: dict[str, Any]) -> None:
+        """`put_many` at the next `flush` (or `close`): for a caller with better use for this
+        moment, such as handing work to idle workers first."""
+        if self._db is not None and items:
+            self._pending.append((ns, items))
+
+    def flush(self) -> None:
+        pending, self._pending = self._pending, []
+        for ns, items in pending:
+            self.put_many(ns, items)
+
     def keep_only(self, ns: str, keys: Iterable[str]) -> None:
         """Forget every entry of `ns` not in `keys`, so the cache does not grow without bound."""
         if self._db is None:
@@ -90,6 +102,7 @@ class Cache:
             self._db.execute("DELETE FROM kv WHERE ns = ? AND k NOT IN (SELECT k FROM live)", (ns,))
 
     def close(self) -> None:
+        self.flush()
         if self._db is not None:
             self._db.close()
             self._db = None

@@ -119,7 +119,8 @@ def load(seeds: Path, progress: bool = False, store: Cache = Cache(None)) -> Cor
     known = store.get_many("read", keys.values())
     fresh = [path for path in paths if keys[path] not in known]
     read_now = dict(zip(fresh, _map(_read_one, [(p, seeds) for p in fresh], progress, "read")))
-    store.put_many("read", {keys[p]: read_now[p] for p in fresh})
+    # Written once the workers have the summaries to make (`run_articles`): they would wait now.
+    store.put_later("read", {keys[p]: read_now[p] for p in fresh})
     store.keep_only("read", keys.values())
     # An article the corpus rules leave alone (the same object) is named by its file and place
     # there, which is cheaper than hashing its text; one they change, by its content.
@@ -151,7 +152,7 @@ def _prepared(cleaned: Sequence[Article], keys: Mapping[str, str], store: Cache,
     known = store.get_many("prepared", keys.values())
     todo = [a for a in cleaned if keys[a.id] not in known]
     made = dict(zip((keys[a.id] for a in todo), _map(prepare, todo, progress, "prepare")))
-    store.put_many("prepared", made)
+    store.put_later("prepared", made)
     store.keep_only("prepared", keys.values())
     return {a.id: known.get(keys[a.id]) or made[keys[a.id]] for a in cleaned}
 
@@ -215,7 +216,7 @@ def run_articles(
     """Events and briefings for an already read corpus.
 
     `each` is called with every briefing and its content hash as soon as the briefing is made
-    (by language, the largest last; in event order within one): the workers go on summarising
+    (by language, smallest first; in event order within one): the workers go on summarising
     the next events meanwhile.
     """
     articles = {a.id: a for a in corpus.articles}
@@ -223,19 +224,21 @@ def run_articles(
     # A corpus from `load` carries every article's sentences; one built by hand may not.
     sents = corpus.sentences if all(a in corpus.sentences for a in articles) else split_all(corpus.articles)
 
-    # The largest language is grouped last: meanwhile the workers summarise the other languages'
-    # events, instead of waiting for every event of the corpus (grouping runs on one core).
+    # Languages are grouped one by one, smallest first, and each one's events go to the workers
+    # at once: they summarise while the next language is grouped (grouping runs on one core),
+    # instead of waiting for every event of the corpus.
     batches = sorted(events.by_language(corpus.articles), key=len)
     grouped: list[Event] = []
     batch_keys: list[str] = []
     briefing_keys: dict[str, str] = {}  # event id -> content hash
     streams: list[Iterator[tuple[Event, Briefing, bool]]] = []
-    for part in (batches[:-1], batches[-1:]):
+    for part in ([batch] for batch in batches):
         evts, part_keys = _events(part, keys, store, corpus.terms)
         hashes = {e.id: cache.key("briefing", e, [keys[a] for a in e.article_ids], settings) for e in evts}
         known = store.get_many("briefing", hashes.values())
         fresh = [e for e in evts if hashes[e.id] not in known]
         made = summarize_events(fresh, articles, sents, settings, progress)  # submitted to the workers now
+        store.flush()  # the cache writes put off so far, while the workers have work
         streams.append(_in_order(evts, hashes, known, made))
         grouped += evts
         batch_keys += part_keys

@@ -218,3 +218,10 @@ def test_cleaning_keeps_almost_all_text_of_real_articles():
     corpus, notices = clean.clean(raw)
     assert sum(len(a.text) for a in corpus) >= 0.9 * before
     assert not [n for n in notices if n.skipped] and len(corpus) == len(raw)
+
+
+@given(st.lists(st.text(alphabet=st.sampled_from(list("ab -•*|\u00a0\u2003\t\n.")), max_size=30), min_size=1, max_size=4))
+def test_the_word_count_of_a_split_line_is_the_count_of_its_words(paragraphs):
+    # The rules count a line's words by its spaces; _split_lines must leave single inner spaces.
+    for line in clean._split_lines(paragraphs):
+        assert clean._words(line.text) == len(line.text.split())

@@ -78,6 +78,20 @@ def test_cache_puts_are_read_back_in_order_and_survive_close(tmp_path):
     again.close()
 
 
+def test_cache_puts_put_off_are_written_at_flush_or_close(tmp_path):
+    store = cache.Cache(tmp_path / "c.sqlite")
+    store.put_later("ns", {"a": 1})
+    store.keep_only("ns", ["a"])  # a put off entry is not forgotten by a keep_only before it lands
+    assert store.get_many("ns", ["a"]) == {}
+    store.flush()
+    assert store.get_many("ns", ["a"]) == {"a": 1}
+    store.put_later("ns", {"b": 2})
+    store.close()
+    again = cache.Cache(tmp_path / "c.sqlite")
+    assert again.get_all("ns") == {"a": 1, "b": 2}
+    again.close()
+
+
 def _tree(out: Path) -> dict[str, bytes]:
     return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
 
