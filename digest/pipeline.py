@@ -19,13 +19,14 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import cache, clean, events, read, sentences, summarize
-from .events import features
+from . import cache, clean, read, sentences
 from .cache import Cache
-from .events.features import Terms
 from .models import Article, Briefing, Event, Notice, Sentence
 
+# Grouping and summarising (numpy, scipy: half a second of imports) are imported where they are
+# used, so that a build starts its worker processes (`_pool`) that much sooner.
 if TYPE_CHECKING:
+    from .events.features import Terms
     from .pages import BriefingView, Page
 
 
@@ -61,6 +62,8 @@ class Prepared:
 
 
 def prepare(article: Article) -> Prepared:
+    from .events import features
+
     return Prepared(sentences.packed(article), features.terms(article))
 
 
@@ -111,9 +114,9 @@ def load(seeds: Path, progress: bool = False, store: Cache = Cache(None)) -> Cor
     article is split twice: reading and per-article cleaning (cached by the file's bytes), then
     sentences and event terms of the final articles (cached by the article's content).
     """
+    if _holds_files(seeds, _POOL_THRESHOLD):
+        _pool()  # its fork server imports its modules while the files are found, hashed and looked up
     paths, notices = read.discover(seeds)
-    if len(paths) >= _POOL_THRESHOLD:
-        _pool()  # its fork server imports its modules while the files are hashed and looked up
     relative = {path: path.relative_to(seeds).as_posix() for path in paths}
     keys = {path: _file_key(path, relative[path]) for path in paths}
     known = store.get_many("read", keys.values())
@@ -145,6 +148,16 @@ def load(seeds: Path, progress: bool = False, store: Cache = Cache(None)) -> Cor
         terms={aid: p.terms for aid, p in ready.items()},
         keys=article_keys,
     )
+
+
+def _holds_files(folder: Path, count: int) -> bool:
+    """Whether `folder` holds at least `count` files: counted no further, long before `read.discover` is done."""
+    found = 0
+    for _, _, files in os.walk(folder):
+        found += len(files)
+        if found >= count:
+            return True
+    return False
 
 
 def _prepared(cleaned: Sequence[Article], keys: Mapping[str, str], store: Cache, progress: bool) -> dict[str, Prepared]:
@@ -219,6 +232,8 @@ def run_articles(
     (by language, smallest first; in event order within one): the workers go on summarising
     the next events meanwhile.
     """
+    from . import events
+
     articles = {a.id: a for a in corpus.articles}
     keys = {a.id: corpus.keys.get(a.id) or cache.key("article", a) for a in corpus.articles}
     # A corpus from `load` carries every article's sentences; one built by hand may not.
@@ -281,6 +296,8 @@ def _events(
     """The events of some of `events.by_language`'s batches, and the batches' cache keys. Each
     language is grouped on its own, so a language none of whose articles changed keeps its
     cached events: an English article added regroups English only."""
+    from . import events
+
     batch_keys = [cache.key("events", sorted(keys[a.id] for a in batch)) for batch in batches]
     known = store.get_many("events", batch_keys)
     made = {k: events.group_batch(b, terms=terms) for b, k in zip(batches, batch_keys) if k not in known}
@@ -306,6 +323,8 @@ def summarize_events(
 
 
 def _summarize_one(job) -> Briefing:
+    from . import summarize
+
     event, articles, spans, settings = job
     sents = {a: sentences.from_spans(articles[a], spans[a]) for a in event.article_ids}
     return summarize.summarize(event, articles, sents, words=settings.words)
@@ -420,6 +439,8 @@ class _Pages:
 
 def cluster_records(records: Sequence[dict], progress: bool = False) -> tuple[list[tuple[str, str]], list[Notice]]:
     """(record id, event id) for every record, in input order; records without text get their own event."""
+    from . import events
+
     notices: list[Notice] = []
     raw: list[Article] = []
     record_ids: list[str] = []
@@ -446,6 +467,8 @@ def summarize_records(
     records: Sequence[dict], settings: Settings = Settings(), progress: bool = False
 ) -> Iterator[tuple[Briefing, list[Notice]]]:
     """One briefing per event record {id, articles: [...]}, keeping the event's own id."""
+    from . import summarize
+
     for record in _progress(records, "summarize", progress):
         notices: list[Notice] = []
         articles: list[Article] = []

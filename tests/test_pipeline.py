@@ -9,7 +9,7 @@ from pathlib import Path
 
 from conftest import SEEDS
 
-from digest import cache, pages, pipeline, sentences
+from digest import cache, events, pages, pipeline, sentences
 from digest.events import features
 
 
@@ -188,8 +188,8 @@ def test_an_article_added_in_one_language_regroups_that_language_only(tmp_path, 
     )
     pipeline.run(seeds, cache_dir=tmp_path / "cache")
     grouped: list[str] = []
-    group_batch = pipeline.events.group_batch
-    monkeypatch.setattr(pipeline.events, "group_batch", lambda batch, **kw: grouped.append(batch[0].language) or group_batch(batch, **kw))
+    group_batch = events.group_batch
+    monkeypatch.setattr(events, "group_batch", lambda batch, **kw: grouped.append(batch[0].language) or group_batch(batch, **kw))
     (seeds / "fr2.md").write_text(
         "---\ntitle: Genève, suite\nlanguage: fr\ndate: 2022-01-11\n---\n\nLes ministres ont repris les discussions mardi.\n",
         encoding="utf-8",
