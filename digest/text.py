@@ -247,8 +247,21 @@ _HINDI_BY_LENGTH = tuple(
 )
 
 
+# Two spellings of one Devanagari word: a nasal consonant with a virama before another
+# consonant or the anusvara ("हिन्दी", "हिंदी"; "भूकम्प", "भूकंप"), the candrabindu or the anusvara
+# ("यहाँ", "यहां"), a nukta or none ("फ़रवरी", "फरवरी"), zero-width joiners. Hindi news writes
+# both in one event; IR normalisers fold them (Pingali & Varma; Lucene's HindiNormalizer).
+_DEAD_NASAL = re.compile("[\u0919\u091e\u0923\u0928\u092e]\u094d(?=[\u0915-\u0939\u0958-\u095f])")
+_HINDI_FOLD = str.maketrans(
+    {"\u0901": "\u0902", "\u093c": None, "\u200c": None, "\u200d": None, "\u0929": "\u0928", "\u0931": "\u0930",
+     "\u0934": "\u0933", **{chr(0x0958 + k): base for k, base in enumerate("\u0915\u0916\u0917\u091c\u0921\u0922\u092b\u092f")}}
+)
+
+
 def _hindi(word: str) -> str:
-    """The longest suffix of _HINDI_SUFFIXES removed, if two letters remain."""
+    """Spelling variants folded (`_HINDI_FOLD`, `_DEAD_NASAL`), then the longest suffix of
+    _HINDI_SUFFIXES removed, if two letters remain."""
+    word = _DEAD_NASAL.sub("\u0902", word.translate(_HINDI_FOLD))
     for n, suffixes in _HINDI_BY_LENGTH:
         if len(word) > n + 1 and word[-n:] in suffixes:
             return word[:-n]

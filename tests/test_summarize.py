@@ -396,6 +396,11 @@ def test_light_stemmers_join_the_forms_of_a_word_in_greek_hebrew_and_hindi():
     # Hindi: "girls" (oblique, two spellings of the plural) and "girl"
     assert len(set(stems("लड़कियों लड़कियाँ लड़की", "hi"))) == 1
     assert stems("घर", "hi") == ["घर"]  # too short to lose a suffix
+    # Hindi spelling variants: a dead nasal or the anusvara, candrabindu or anusvara, nukta or none
+    assert len(set(stems("हिन्दी हिंदी", "hi"))) == 1
+    assert len(set(stems("भूकम्प भूकंप", "hi"))) == 1
+    assert len(set(stems("यहाँ यहां", "hi"))) == 1
+    assert len(set(stems("फ़रवरी फरवरी", "hi"))) == 1
 
 
 def test_selection_finds_the_best_set_where_greedy_does_not():
