@@ -229,7 +229,7 @@ def run_articles(
     """Events and briefings for an already read corpus.
 
     `each` is called with every briefing and its content hash as soon as the briefing is made
-    (by language, smallest first; in event order within one): the workers go on summarising
+    (by language, the largest last; in event order within one): the workers go on summarising
     the next events meanwhile.
     """
     from . import events
@@ -239,15 +239,16 @@ def run_articles(
     # A corpus from `load` carries every article's sentences; one built by hand may not.
     sents = corpus.sentences if all(a in corpus.sentences for a in articles) else split_all(corpus.articles)
 
-    # Languages are grouped one by one, smallest first, and each one's events go to the workers
-    # at once: they summarise while the next language is grouped (grouping runs on one core),
-    # instead of waiting for every event of the corpus.
+    # The largest language is grouped last: meanwhile the workers summarise the other languages'
+    # events, instead of waiting for every event of the corpus (grouping runs on one core).
+    # (Handing over each language's events on its own was slower: run_articles at 10k took
+    # 10.4-12.4 s that way against 8.8-11.3 s this way, five alternating pairs.)
     batches = sorted(events.by_language(corpus.articles), key=len)
     grouped: list[Event] = []
     batch_keys: list[str] = []
     briefing_keys: dict[str, str] = {}  # event id -> content hash
     streams: list[Iterator[tuple[Event, Briefing, bool]]] = []
-    for part in ([batch] for batch in batches):
+    for part in (batches[:-1], batches[-1:]):
         evts, part_keys = _events(part, keys, store, corpus.terms)
         hashes = {e.id: cache.key("briefing", e, [keys[a] for a in e.article_ids], settings) for e in evts}
         known = store.get_many("briefing", hashes.values())
