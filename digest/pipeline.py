@@ -122,7 +122,7 @@ def load(seeds: Path, progress: bool = False, store: Cache = Cache(None)) -> Cor
     known = store.get_many("read", keys.values())
     fresh = [path for path in paths if keys[path] not in known]
     read_now = dict(zip(fresh, _map(_read_one, [(p, seeds) for p in fresh], progress, "read")))
-    # Written once the workers have the summaries to make (`run_articles`): they would wait now.
+    # Written while the workers prepare the articles (`_prepared`): they would wait now.
     store.put_later("read", {keys[p]: read_now[p] for p in fresh})
     store.keep_only("read", keys.values())
     # An article the corpus rules leave alone (the same object) is named by its file and place
@@ -164,8 +164,18 @@ def _prepared(cleaned: Sequence[Article], keys: Mapping[str, str], store: Cache,
     """The prepared form of every article by id, from `store` or made on both cores."""
     known = store.get_many("prepared", keys.values())
     todo = [a for a in cleaned if keys[a.id] not in known]
-    made = dict(zip((keys[a.id] for a in todo), _map(prepare, todo, progress, "prepare")))
-    store.put_later("prepared", made)
+    results = _imap(prepare, todo, progress, "prepare")
+    # This process only waits for the workers now: the cache writes put off so far, and these
+    # results a thousand at a time, are written meanwhile.
+    store.flush()
+    made: dict[str, Prepared] = {}
+    batch: dict[str, Prepared] = {}
+    for article, prepared in zip(todo, results):
+        made[keys[article.id]] = batch[keys[article.id]] = prepared
+        if len(batch) == 1000:
+            store.put_many("prepared", batch)
+            batch = {}
+    store.put_many("prepared", batch)
     store.keep_only("prepared", keys.values())
     return {a.id: known.get(keys[a.id]) or made[keys[a.id]] for a in cleaned}
 
@@ -254,7 +264,6 @@ def run_articles(
         known = store.get_many("briefing", hashes.values())
         fresh = [e for e in evts if hashes[e.id] not in known]
         made = summarize_events(fresh, articles, sents, settings, progress)  # submitted to the workers now
-        store.flush()  # the cache writes put off so far, while the workers have work
         streams.append(_in_order(evts, hashes, known, made))
         grouped += evts
         batch_keys += part_keys
