@@ -10,6 +10,7 @@ import atexit
 import gc
 import multiprocessing
 import os
+import sys
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -527,8 +528,28 @@ def _pool() -> ProcessPoolExecutor:
         _POOL = ProcessPoolExecutor(max_workers=min(os.cpu_count() or 1, 4), mp_context=context)
         from multiprocessing import forkserver
 
-        forkserver.ensure_running()  # starts the server and returns; workers fork from it once it is ready
+        # The fork server is a new interpreter run with `-c`: its module path would start with
+        # the working folder (Python 3.11 ignores the path the server is given), so a `digest`
+        # folder there, another checkout, say, would stand in for this package in every
+        # worker. It gets this process's module path instead.
+        with _environment(PYTHONSAFEPATH="1", PYTHONPATH=os.pathsep.join(p for p in sys.path if p)):
+            forkserver.ensure_running()  # starts the server and returns; workers fork from it once it is ready
     return _POOL
+
+
+@contextmanager
+def _environment(**values: str) -> Iterator[None]:
+    """Environment variables set for what this process starts meanwhile, and restored after."""
+    before = {name: os.environ.get(name) for name in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for name, value in before.items():
+            if value is None:
+                del os.environ[name]
+            else:
+                os.environ[name] = value
 
 
 def release_pool() -> None:

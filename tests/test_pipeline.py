@@ -208,3 +208,18 @@ def test_the_pipeline_collects_garbage_rarely_and_gives_the_thresholds_back(monk
     before = gc.get_threshold()
     pipeline.run(SEEDS)
     assert seen == [pipeline.FEW_COLLECTIONS] and gc.get_threshold() == before != pipeline.FEW_COLLECTIONS
+
+
+def test_workers_import_this_package_whatever_folder_the_build_runs_in(tmp_path, monkeypatch):
+    # The fork server is a new interpreter: left alone it would put the working folder first
+    # on its module path, and a `digest` package there would stand in for this one.
+    (tmp_path / "digest").mkdir()
+    (tmp_path / "digest" / "__init__.py").write_text("WRONG = True\n", encoding="utf-8")
+    (tmp_path / "digest" / "preload.py").write_text("", encoding="utf-8")
+    pipeline.release_pool()
+    monkeypatch.chdir(tmp_path)
+    try:
+        found = pipeline._pool().submit(eval, "__import__('digest').__file__").result()
+    finally:
+        pipeline.release_pool()
+    assert found == pipeline.__file__.replace("pipeline.py", "__init__.py")
