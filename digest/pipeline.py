@@ -504,9 +504,9 @@ def _map(function, jobs: Sequence, progress: bool, desc: str) -> list:
 def _imap(function, jobs: Sequence, progress: bool, desc: str) -> Iterator:
     """`_map`'s results one by one as they come; the pool has every job from the start.
 
-    A pool already running takes any number of jobs (a build's small languages each have few
-    events to summarise, and this process has other work meanwhile)."""
-    if (len(jobs) < _POOL_THRESHOLD and _POOL is None) or (os.cpu_count() or 1) < 2:
+    A few jobs are done here even when the pool is up: a rebuild's one new file or event
+    would otherwise wait for the workers to start (they take a second or two)."""
+    if len(jobs) < _POOL_THRESHOLD or (os.cpu_count() or 1) < 2:
         return map(function, _progress(jobs, desc, progress))
     chunk = max(1, len(jobs) // 64)
     return iter(_progress(_pool().map(function, jobs, chunksize=chunk), desc, progress, total=len(jobs)))
