@@ -11,8 +11,9 @@ too (py3langid agreed on all 1,208 such articles of the 10k benchmark corpus).
 
 Any other text goes to CLD2 (pycld2, Google's detector in C++), which answers in a tenth of a
 millisecond where py3langid (langid.py's model, pure Python over each byte) takes one and a
-half; only when CLD2 is unsure, refuses the text or names no language does py3langid decide. On the 1,682 TAC 2011 and ECB+ documents and the 1,960 texts of the 10k
-benchmark corpus that reach this step, the two agree on every text CLD2 is sure of.
+half; only when CLD2 is unsure, refuses the text or names no language does py3langid decide.
+On the 1,682 TAC 2011 and ECB+ documents and the 1,960 texts of the 10k benchmark corpus that
+reach this step, the two agree on every text CLD2 is sure of.
 """
 
 from __future__ import annotations
