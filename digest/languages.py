@@ -54,9 +54,12 @@ _CLD2_RENAMED = {"iw": "he", "jw": "jv"}
 
 
 def _cld2(sample: str) -> str | None:
-    """CLD2's language for `sample` when it is sure of one; None otherwise."""
-    import pycld2
-
+    """CLD2's language for `sample` when it is sure of one; None otherwise, or without pycld2
+    (installed only where it has wheels: Linux on x86-64, macOS on ARM)."""
+    try:
+        import pycld2
+    except ImportError:
+        return None
     try:
         reliable, _, found = pycld2.detect(sample)
     except (pycld2.error, ValueError):  # it refuses C1 control characters and lone surrogates
@@ -76,6 +79,6 @@ def _langid(sample: str) -> str:
 def load_model() -> None:
     """Load the detectors now rather than at the first text that needs them."""
     import py3langid
-    import pycld2  # noqa: F401
 
+    _cld2("")
     py3langid.classify("")  # its model is loaded on the first call and kept
