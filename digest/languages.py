@@ -20,6 +20,11 @@ from __future__ import annotations
 
 import re
 
+try:
+    import pycld2  # installed only where it has wheels (Linux on x86-64, macOS on ARM): 20 ms to import
+except ImportError:
+    pycld2 = None
+
 SAMPLE_CHARS = 600  # langid is as right on the opening as on the whole text (TAC 2011: 700 of 700)
 MIN_WORDS = 8  # fewer words than this say too little: the default stays
 DEFAULT = "en"
@@ -54,18 +59,14 @@ _CLD2_RENAMED = {"iw": "he", "jw": "jv"}
 
 
 def _cld2(sample: str) -> str | None:
-    """CLD2's language for `sample` when it is sure of one; None otherwise, or without pycld2
-    (installed only where it has wheels: Linux on x86-64, macOS on ARM)."""
-    try:
-        import pycld2
-    except ImportError:
+    """CLD2's language for `sample` when it is sure of one; None otherwise, or without pycld2."""
+    if pycld2 is None:
         return None
     try:
         reliable, _, found = pycld2.detect(sample)
     except (pycld2.error, ValueError):  # it refuses C1 control characters and lone surrogates
         return None
-    code = found[0][1]
-    code = _CLD2_RENAMED.get(code, code)
+    code = _CLD2_RENAMED.get(found[0][1], found[0][1])
     # "un" is unknown; "xx-Arab" and the like name a script only; "zh-Hant" has no plain code
     return code if reliable and code.isalpha() and code != "un" else None
 
@@ -77,8 +78,7 @@ def _langid(sample: str) -> str:
 
 
 def load_model() -> None:
-    """Load the detectors now rather than at the first text that needs them."""
+    """Load py3langid's model now rather than at the first text that needs it."""
     import py3langid
 
-    _cld2("")
     py3langid.classify("")  # its model is loaded on the first call and kept

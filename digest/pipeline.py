@@ -171,8 +171,8 @@ def _prepared(cleaned: Sequence[Article], keys: Mapping[str, str], store: Cache,
     store.flush()
     made: dict[str, Prepared] = {}
     batch: dict[str, Prepared] = {}
-    for article, prepared in zip(todo, results):
-        made[keys[article.id]] = batch[keys[article.id]] = prepared
+    for key, prepared in zip((keys[a.id] for a in todo), results):
+        made[key] = batch[key] = prepared
         if len(batch) == 1000:
             store.put_many("prepared", batch)
             batch = {}

@@ -173,14 +173,15 @@ class _Checker:
                     self.empty[folder] = next(entries, None) is None
             except OSError:
                 self.empty[folder] = True  # not there (or not a folder): nothing in it to follow
+        page = os.path.join(self.folders[folder], name)
         mode = 0  # not there yet: nothing to follow
         if not self.empty[folder]:
             try:
-                mode = os.lstat(os.path.join(self.folders[folder], name)).st_mode
+                mode = os.lstat(page).st_mode
             except OSError:
                 pass
         if stat.S_ISLNK(mode) or stat.S_ISDIR(mode):  # the page itself may lead elsewhere
-            resolved = Path(os.path.join(self.folders[folder], name)).resolve()
+            resolved = Path(page).resolve()
             if not resolved.is_relative_to(self.out) or resolved == self.out:
                 raise ValueError(f"page path resolves outside {self.out}: {path!r}")
         return path

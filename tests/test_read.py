@@ -551,11 +551,9 @@ def test_cld2_answers_first_and_py3langid_when_cld2_refuses_the_text(code, monke
 
 @pytest.mark.parametrize("code", sorted(set(LANGUAGE_SAMPLES) - {"en"}))
 def test_without_pycld2_py3langid_decides_alone(code, monkeypatch):
-    import sys
-
     from digest import languages
 
-    monkeypatch.setitem(sys.modules, "pycld2", None)  # what `import pycld2` meets where it is not installed
+    monkeypatch.setattr(languages, "pycld2", None)  # what its import leaves where it is not installed
     assert languages._cld2(LANGUAGE_SAMPLES[code]) is None
     assert languages.detect(LANGUAGE_SAMPLES[code] + " (AFP) 2005") == code
 
