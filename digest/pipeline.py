@@ -119,7 +119,7 @@ def load(seeds: Path, progress: bool = False, store: Cache = Cache(None)) -> Cor
         _pool()  # its fork server imports its modules while the files are found, hashed and looked up
     paths, notices = read.discover(seeds)
     relative = {path: path.relative_to(seeds).as_posix() for path in paths}
-    keys = {path: _file_key(path, relative[path]) for path in paths}
+    keys = _file_keys(paths, relative, store)
     known = store.get_many("read", keys.values())
     fresh = [path for path in paths if keys[path] not in known]
     read_now = dict(zip(fresh, _map(_read_one, [(p, seeds) for p in fresh], progress, "read")))
@@ -181,12 +181,54 @@ def _prepared(cleaned: Sequence[Article], keys: Mapping[str, str], store: Cache,
     return {a.id: known.get(keys[a.id]) or made[keys[a.id]] for a in cleaned}
 
 
-def _file_key(path: Path, relative: str) -> str:
+# A file changed this long before a build (or earlier) is known by its status to the next one:
+# an edit within one tick of the file system's clock after it was hashed would leave the same
+# status (git's "racy" files); two seconds cover the coarsest clocks (FAT).
+SETTLED_NS = 2_000_000_000
+
+
+def _file_keys(paths: Sequence[Path], relative: Mapping[Path, str], store: Cache) -> dict[Path, str]:
+    """Each file's content key (`_file_key`); files whose status is what an earlier build recorded
+    are not read again.
+
+    The status is the file's device, inode, size, and modification and change times, as git's
+    index keeps it: an edit changes the change time, which no program can set back (restoring
+    the modification time with `touch -d` or `cp -p` does not hide an edit). A rebuild of ten
+    thousand files takes their status in a tenth of the time it takes to read and hash them.
+    """
+    settled = time.time_ns() - SETTLED_NS
+    status: dict[Path, str] = {}
+    old: set[Path] = set()
+    for path in paths:
+        try:
+            st = os.stat(path)
+        except OSError:
+            continue  # `_file_key` says why
+        status[path] = cache.key("status", relative[path], st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+        if max(st.st_mtime_ns, st.st_ctime_ns) < settled:
+            old.add(path)
+    known = store.get_many("status", status.values())
+    keys: dict[Path, str] = {}
+    record: dict[str, str] = {}
+    for path in paths:
+        found = known.get(status.get(path, ""))
+        if found is None:
+            found, readable = _file_key(path, relative[path])
+            if readable and path in old:
+                record[status[path]] = found
+        keys[path] = found
+    store.put_later("status", record)
+    store.keep_only("status", [status[p] for p in paths if p in status and (p in old or status[p] in known)])
+    return keys
+
+
+def _file_key(path: Path, relative: str) -> tuple[str, bool]:
+    """A hash of the file's name and bytes, and whether it could be read."""
     try:
         content = path.read_bytes()
     except OSError as error:  # unreadable: never cached, read_file reports it
-        return cache.key("unreadable", relative, str(error), time.time_ns())
-    return cache.key("file", relative, content)
+        return cache.key("unreadable", relative, str(error), time.time_ns()), False
+    return cache.key("file", relative, content), True
 
 
 def _read_one(job: tuple[Path, Path]) -> tuple[list[Article], list[Notice]]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -47,6 +48,44 @@ def test_cache_gives_the_same_result_and_sees_an_edit(tmp_path):
     edited = pipeline.run(seeds, cache_dir=tmp_path / "cache")
     assert edited.corpus.articles != warm.corpus.articles
     assert edited.briefings == pipeline.run(seeds).briefings
+
+
+def _count_reads(monkeypatch) -> list[str]:
+    read_files: list[str] = []
+    file_key = pipeline._file_key
+    monkeypatch.setattr(pipeline, "_file_key", lambda path, rel: read_files.append(rel) or file_key(path, rel))
+    return read_files
+
+
+def test_a_rebuild_reads_only_files_whose_status_changed_and_sees_an_edit_that_hides(tmp_path, monkeypatch):
+    seeds = copy_seeds(tmp_path / "seeds", sorted(SEEDS.iterdir()))
+    monkeypatch.setattr(pipeline, "SETTLED_NS", 0)  # every file counts as settled: none was just written
+    pipeline.run(seeds, cache_dir=tmp_path / "cache")
+    read_files = _count_reads(monkeypatch)
+    warm = pipeline.run(seeds, cache_dir=tmp_path / "cache")
+    assert read_files == []
+
+    # The same size and the modification time set back: only the change time tells.
+    victim = sorted(seeds.iterdir())[0]
+    before = victim.stat()
+    text = victim.read_text(encoding="utf-8")
+    assert "Biden" in text
+    victim.write_text(text.replace("Biden", "Bidxn"), encoding="utf-8")
+    os.utime(victim, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert victim.stat().st_size == before.st_size and victim.stat().st_mtime_ns == before.st_mtime_ns
+    edited = pipeline.run(seeds, cache_dir=tmp_path / "cache")
+    assert read_files == [victim.name]
+    assert edited.corpus.articles != warm.corpus.articles
+    assert edited.briefings == pipeline.run(seeds).briefings
+
+
+def test_files_changed_just_before_a_build_are_read_again_by_the_next(tmp_path, monkeypatch):
+    seeds = copy_seeds(tmp_path / "seeds", sorted(SEEDS.iterdir()))
+    monkeypatch.setattr(pipeline, "SETTLED_NS", 3600 * 10**9)  # an hour: every file here is too new to trust its status
+    pipeline.run(seeds, cache_dir=tmp_path / "cache")
+    read_files = _count_reads(monkeypatch)
+    pipeline.run(seeds, cache_dir=tmp_path / "cache")
+    assert sorted(read_files) == sorted(p.name for p in seeds.iterdir())
 
 
 def test_cache_key_depends_on_the_code_version(monkeypatch):
