@@ -64,6 +64,10 @@ class Cache:
                 found[k] = pickle.loads(v)
         return found
 
+    def holds(self, ns: str) -> bool:
+        """Whether `ns` has any entry."""
+        return self._db is not None and self._db.execute("SELECT 1 FROM kv WHERE ns = ? LIMIT 1", (ns,)).fetchone() is not None
+
     def get_all(self, ns: str) -> dict[str, Any]:
         """Every entry of `ns`: after `keep_only`, what the last build used, in one query."""
         if self._db is None:

@@ -118,11 +118,18 @@ def load(seeds: Path, progress: bool = False, store: Cache = Cache(None)) -> Cor
     if _holds_files(seeds, _POOL_THRESHOLD):
         _pool()  # its fork server imports its modules while the files are found, hashed and looked up
     paths, notices = read.discover(seeds)
-    relative = {path: path.relative_to(seeds).as_posix() for path in paths}
-    keys = _file_keys(paths, relative, store)
-    known = store.get_many("read", keys.values())
-    fresh = [path for path in paths if keys[path] not in known]
-    read_now = dict(zip(fresh, _map(_read_one, [(p, seeds) for p in fresh], progress, "read")))
+    prefix = len(os.path.join(str(Path(seeds)), ""))  # `discover` joins names onto the folder
+    relative = {path: str(path)[prefix:].replace(os.sep, "/") for path in paths}
+    files = _Files(paths, relative, store)
+    known = store.get_many("read", files.keys.values())
+    fresh = [path for path in paths if files.keys.get(path) not in known]
+    jobs = [(p, seeds, relative[p] if p not in files.keys else None) for p in fresh]
+    read_now: dict[Path, tuple[list[Article], list[Notice]]] = {}
+    for path, (key, readable, result) in zip(fresh, _map(_read_one, jobs, progress, "read")):
+        if key is not None:
+            files.found(path, key, readable)
+        read_now[path] = result
+    keys = files.record()
     # Written while the workers prepare the articles (`_prepared`): they would wait now.
     store.put_later("read", {keys[p]: read_now[p] for p in fresh})
     store.keep_only("read", keys.values())
@@ -187,39 +194,53 @@ def _prepared(cleaned: Sequence[Article], keys: Mapping[str, str], store: Cache,
 SETTLED_NS = 2_000_000_000
 
 
-def _file_keys(paths: Sequence[Path], relative: Mapping[Path, str], store: Cache) -> dict[Path, str]:
-    """Each file's content key (`_file_key`); files whose status is what an earlier build recorded
-    are not read again.
+class _Files:
+    """Each file's content key (`_file_key`), and the files whose status says they are unchanged.
 
     The status is the file's device, inode, size, and modification and change times, as git's
     index keeps it: an edit changes the change time, which no program can set back (restoring
-    the modification time with `touch -d` or `cp -p` does not hide an edit). A rebuild of ten
-    thousand files takes their status in a tenth of the time it takes to read and hash them.
+    the modification time with `touch -d` or `cp -p` does not hide an edit). A file whose status
+    an earlier build recorded is not read again: a rebuild of ten thousand files takes their
+    status in a tenth of the time it takes to read and hash them. Files not known so are hashed
+    here when the store holds read results (a rebuild: most of them are there under their
+    content), and otherwise by the workers that read them (`found`).
     """
-    settled = time.time_ns() - SETTLED_NS
-    status: dict[Path, str] = {}
-    old: set[Path] = set()
-    for path in paths:
-        try:
-            st = os.stat(path)
-        except OSError:
-            continue  # `_file_key` says why
-        status[path] = cache.key("status", relative[path], st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
-        if max(st.st_mtime_ns, st.st_ctime_ns) < settled:
-            old.add(path)
-    known = store.get_many("status", status.values())
-    keys: dict[Path, str] = {}
-    record: dict[str, str] = {}
-    for path in paths:
-        found = known.get(status.get(path, ""))
-        if found is None:
-            found, readable = _file_key(path, relative[path])
-            if readable and path in old:
-                record[status[path]] = found
-        keys[path] = found
-    store.put_later("status", record)
-    store.keep_only("status", [status[p] for p in paths if p in status and (p in old or status[p] in known)])
-    return keys
+
+    def __init__(self, paths: Sequence[Path], relative: Mapping[Path, str], store: Cache):
+        self.store = store
+        settled = time.time_ns() - SETTLED_NS
+        self.status: dict[Path, str] = {}
+        self.settled: set[Path] = set()
+        for path in paths:
+            try:
+                st = os.stat(path)
+            except OSError:
+                continue  # `_file_key` says why
+            # repr: a file name may hold lone surrogates, which SQLite cannot store
+            self.status[path] = repr((cache.CODE_VERSION, relative[path], st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns))
+            if max(st.st_mtime_ns, st.st_ctime_ns) < settled:
+                self.settled.add(path)
+        self.recorded = store.get_many("status", self.status.values())
+        self.keys: dict[Path, str] = {}
+        self.new: dict[str, str] = {}  # status -> key, to record
+        hash_here = store.holds("read")
+        for path in paths:
+            key = self.recorded.get(self.status.get(path, ""))
+            if key is not None:
+                self.keys[path] = key
+            elif hash_here:
+                self.found(path, *_file_key(path, relative[path]))
+
+    def found(self, path: Path, key: str, readable: bool) -> None:
+        self.keys[path] = key
+        if readable and path in self.settled:
+            self.new[self.status[path]] = key
+
+    def record(self) -> dict[Path, str]:
+        """Every file's key, once each is `found`; the statuses of settled files are recorded."""
+        self.store.put_later("status", self.new)
+        self.store.keep_only("status", [*self.new, *(s for s in self.status.values() if s in self.recorded)])
+        return self.keys
 
 
 def _file_key(path: Path, relative: str) -> tuple[str, bool]:
@@ -231,10 +252,12 @@ def _file_key(path: Path, relative: str) -> tuple[str, bool]:
     return cache.key("file", relative, content), True
 
 
-def _read_one(job: tuple[Path, Path]) -> tuple[list[Article], list[Notice]]:
-    path, root = job
+def _read_one(job: tuple[Path, Path, str | None]) -> tuple[str | None, bool, tuple[list[Article], list[Notice]]]:
+    """(its key and whether it was readable, when `relative` is given; its articles and notices)."""
+    path, root, relative = job
+    key, readable = _file_key(path, relative) if relative is not None else (None, True)
     articles, notices = read.read_file(path, root)
-    return [clean.clean_article(a) for a in articles], notices
+    return key, readable, ([clean.clean_article(a) for a in articles], notices)
 
 
 def split_all(articles: Iterable[Article]) -> dict[str, tuple[Sentence, ...]]:

@@ -88,6 +88,18 @@ def test_files_changed_just_before_a_build_are_read_again_by_the_next(tmp_path, 
     assert sorted(read_files) == sorted(p.name for p in seeds.iterdir())
 
 
+def test_a_file_name_that_is_not_utf8_is_recorded_and_known_again(tmp_path, monkeypatch):
+    seeds = copy_seeds(tmp_path / "seeds", sorted(SEEDS.iterdir()))
+    source = sorted(SEEDS.iterdir())[0]
+    (seeds / os.fsdecode(b"caf\xe9.txt")).write_bytes(source.read_bytes())  # Latin-1 bytes in the name
+    monkeypatch.setattr(pipeline, "SETTLED_NS", 0)
+    first = pipeline.run(seeds, cache_dir=tmp_path / "cache")
+    read_files = _count_reads(monkeypatch)
+    again = pipeline.run(seeds, cache_dir=tmp_path / "cache")
+    assert read_files == [] and again.briefings == first.briefings
+    assert len(first.corpus.articles) == 6
+
+
 def test_cache_key_depends_on_the_code_version(monkeypatch):
     before = cache.key("file", "a.txt", b"same bytes")
     monkeypatch.setattr(cache, "CODE_VERSION", "another-version")
