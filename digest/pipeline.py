@@ -124,7 +124,7 @@ def load(seeds: Path, progress: bool = False, store: Cache = Cache(None)) -> Cor
     known = store.get_many("read", files.keys.values())
     fresh = [path for path in paths if files.keys.get(path) not in known]
     jobs = [(p, seeds, relative[p] if p not in files.keys else None) for p in fresh]
-    read_now: dict[Path, tuple[list[Article], list[Notice]]] = {}
+    read_now: dict[Path, _Read] = {}
     for path, (key, readable, result) in zip(fresh, _map(_read_one, jobs, progress, "read")):
         if key is not None:
             files.found(path, key, readable)
@@ -137,13 +137,15 @@ def load(seeds: Path, progress: bool = False, store: Cache = Cache(None)) -> Cor
     # there, which is cheaper than hashing its text; one they change, by its content.
     origin: dict[int, str] = {}
     raw: list[Article] = []
+    raw_keys: list[tuple[int, ...]] = []
     for path in paths:
-        found, problems = read_now[path] if path in read_now else known[keys[path]]
+        found, problems, paragraph_keys = read_now[path] if path in read_now else known[keys[path]]
         for index, article in enumerate(found):
             origin[id(article)] = cache.key("from file", keys[path], index)
             raw.append(article)
+        raw_keys += paragraph_keys
         notices.extend(problems)
-    cleaned, problems = clean.clean_corpus(raw)
+    cleaned, problems = clean.clean_corpus(raw, raw_keys)
     notices.extend(problems)
     article_keys = {a.id: origin.get(id(a)) or cache.key("article", a) for a in cleaned}
     ready = _prepared(cleaned, article_keys, store, progress)
@@ -252,12 +254,17 @@ def _file_key(path: Path, relative: str) -> tuple[str, bool]:
     return cache.key("file", relative, content), True
 
 
-def _read_one(job: tuple[Path, Path, str | None]) -> tuple[str | None, bool, tuple[list[Article], list[Notice]]]:
-    """(its key and whether it was readable, when `relative` is given; its articles and notices)."""
+_Read = tuple[list[Article], list[Notice], list[tuple[int, ...]]]  # what a file gave, as cached
+
+
+def _read_one(job: tuple[Path, Path, str | None]) -> tuple[str | None, bool, _Read]:
+    """(the file's key and whether it was readable, when `relative` is given; its cleaned articles,
+    notices and the articles' `clean.paragraph_keys`)."""
     path, root, relative = job
     key, readable = _file_key(path, relative) if relative is not None else (None, True)
     articles, notices = read.read_file(path, root)
-    return key, readable, ([clean.clean_article(a) for a in articles], notices)
+    cleaned = [clean.clean_article(a) for a in articles]
+    return key, readable, (cleaned, notices, [clean.paragraph_keys(a) for a in cleaned])
 
 
 def split_all(articles: Iterable[Article]) -> dict[str, tuple[Sentence, ...]]:

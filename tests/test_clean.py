@@ -225,3 +225,15 @@ def test_the_word_count_of_a_split_line_is_the_count_of_its_words(paragraphs):
     # The rules count a line's words by its spaces; _split_lines must leave single inner spaces.
     for line in clean._split_lines(paragraphs):
         assert clean._words(line.text) == len(line.text.split())
+
+
+@given(st.lists(st.text(alphabet=st.sampled_from(list("aB -\u00a0\u2003\t\n.ß")), max_size=40), min_size=1, max_size=4))
+def test_a_paragraph_key_holds_the_word_count_of_the_line_and_its_hash(paragraphs):
+    # The outlet rule reads a paragraph's word count from its key; equal lines share a key.
+    keys = clean.paragraph_keys(article(*paragraphs, outlet="Herald"))
+    for paragraph, key in zip(paragraphs, keys, strict=True):
+        assert key & 0xFF == min(len(clean._key(paragraph).split()), 255)
+        assert key == clean.paragraph_keys(article(" " + paragraph.upper() + " ", outlet="Herald"))[0] or (
+            clean._key(paragraph) != clean._key(" " + paragraph.upper() + " ")
+        )
+    assert clean.paragraph_keys(article(*paragraphs)) == ()  # no outlet: never compared
