@@ -45,6 +45,10 @@ _EXTRA_SCRIPTS = re.compile(
 _ACRONYM_END = regex.compile(r"(?:^|\s)(?:[\p{Arabic}\p{Hebrew}\p{Devanagari}]{1,2}\.){2,}$")
 
 
+# Stops typed again after a sentence's end ("... this country. ."): not part of the sentence,
+# and no sentence of their own.
+_STRAY_END = re.compile(r"(?<=[.!?…])(?:\s+[.!?…]+)+(?=\s*$)")
+
 # A blank line ends a sentence even inside one paragraph (input that skipped cleaning).
 _BLANK_LINE = regex.compile(r"\n[^\S\n]*\n")
 
@@ -77,6 +81,8 @@ def _spans(paragraph: str) -> list[tuple[int, int]]:
             sub = piece[a:b]
             lead = len(sub) - len(sub.lstrip())
             trail = len(sub.rstrip())
+            stray = _STRAY_END.search(sub, lead, trail)
+            trail = stray.start() if stray else trail
             if trail > lead:
                 spans.append((start + a + lead, start + a + trail))
     return spans

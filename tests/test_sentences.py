@@ -55,6 +55,15 @@ def test_english_abbreviations_do_not_end_a_sentence():
     ]
 
 
+def test_stops_typed_again_after_a_sentence_end_are_left_out():
+    assert texts("He warned against any invasion of this country. . Talks resume on Monday. ..") == [
+        "He warned against any invasion of this country.",
+        "Talks resume on Monday.",
+    ]
+    assert texts("Is it over?! ? Not yet…") == ["Is it over?!", "Not yet…"]
+    assert texts("Wait . . . and see.") == ["Wait . . . and see."]  # inside a sentence: kept
+
+
 def test_devanagari_danda_and_a_pipe_typed_for_it_end_sentences():
     assert texts("पहला वाक्य है। दूसरा वाक्य है।") == ["पहला वाक्य है।", "दूसरा वाक्य है।"]
     assert texts("लोगों ने जान गँवाई थी | इस दिन बम फटे थे |") == ["लोगों ने जान गँवाई थी |", "इस दिन बम फटे थे |"]
