@@ -500,6 +500,12 @@ class _Pages:
         self.view_keys.append(view_key)
         corpus = self.corpus
         self._render(pages.event_pages(briefing, view, self.env, self.articles, corpus.sentences, corpus.keys, key))
+        # Into the cache a thousand pages at a time while the workers summarise, rather than
+        # all at the end, when nothing else is left to do.
+        if len(self.made) >= 1000:
+            self.store.put_many("page", self.made)
+            self.store.put_many("view", self.made_views)
+            self.made, self.made_views = {}, {}
 
     def finish(self, result: Result) -> dict[str, str]:
         """Render the site pages once every briefing is added; every page's Markdown by path."""
