@@ -1,8 +1,9 @@
 """What every worker would otherwise load on its own, loaded once in the fork server.
 
 `pipeline._pool` names this module for the fork server to import before it forks any worker,
-so the workers inherit py3langid's model (most of a second to load), the stop-word lists and
-the libraries behind them. Nothing else imports it: the command line does not pay for them.
+so the workers inherit the stop-word lists and the libraries behind them, and py3langid's
+model where it decides most languages (`languages.preload_model`). Nothing else imports it:
+the command line does not pay for them.
 """
 
 import gc
@@ -11,7 +12,7 @@ from . import languages, pipeline, text  # noqa: F401 (pipeline: the functions t
 
 gc.set_threshold(*pipeline.FEW_COLLECTIONS)  # the workers' own objects, as in the main process
 
-languages.load_model()
+languages.preload_model()
 for code in text.LANGUAGES:  # every language whose stop words the libraries have, a tenth of a second in all
     text.function_words(code)
     text.stop_words(code)

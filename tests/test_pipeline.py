@@ -216,16 +216,24 @@ def test_pages_rendered_as_the_pool_summarises_are_the_pages_of_the_whole_result
     assert rendered == pages.render(result)
 
 
-def _language_model_loaded(_) -> bool:
+def _preloaded(_) -> tuple[bool, bool]:
+    """(whether this worker has the stop words loaded, whether py3langid's model)."""
     from py3langid import langid
 
-    return langid.IDENTIFIER is not None
+    from digest import text
+
+    return text.stop_words.cache_info().currsize > 0, langid.IDENTIFIER is not None
 
 
-def test_workers_inherit_the_language_model_which_the_command_line_does_not_load():
-    """The fork server loads it once (`digest.preload`); importing the pipeline does not."""
+def test_workers_inherit_what_the_fork_server_preloads_which_the_command_line_does_not_load():
+    """The fork server loads the stop words once (`digest.preload`), and py3langid's model only
+    where it decides most texts (without pycld2); importing the pipeline loads neither."""
+    from digest import languages
+
     pipeline.release_pool()  # fresh workers: none has met an article yet
-    assert all(pipeline._map(_language_model_loaded, range(pipeline._POOL_THRESHOLD), False, "test"))
+    found = pipeline._map(_preloaded, range(pipeline._POOL_THRESHOLD), False, "test")
+    assert all(stops for stops, _ in found)
+    assert all(model == (languages.pycld2 is None) for _, model in found)
     code = "import sys, digest.pipeline; print([m for m in ('digest.preload', 'py3langid', 'sumy') if m in sys.modules])"
     assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip() == "[]"
 

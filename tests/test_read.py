@@ -536,17 +536,41 @@ def test_a_script_only_one_language_uses_is_settled_as_langid_would(code):
 
 
 @pytest.mark.parametrize("code", sorted(set(LANGUAGE_SAMPLES) - {"en"}))
-def test_cld2_answers_first_and_py3langid_when_cld2_refuses_the_text(code, monkeypatch):
+def test_cld2_answers_first_even_through_characters_it_refuses(code, monkeypatch):
     from digest import languages
 
     sample = LANGUAGE_SAMPLES[code] * 2
     assert languages._cld2(sample) == code
-    refused = sample.replace(" ", " \x96 ", 3)  # a C1 control character: CLD2 raises on it
-    assert languages._cld2(refused) is None
+    # C1 control characters and a lone surrogate: CLD2 raises on them, so it does not see them
+    refused = sample.replace(" ", " \x96 ", 3).replace(" ", " \ud83d ", 1)
+    assert languages._cld2(refused) == code
     asked = []
     monkeypatch.setattr(languages, "_langid", lambda text: asked.append(text) or "xx")
-    if code not in ("el", "he"):  # those two are settled by their script before either model
-        assert languages.detect(refused) == "xx" and asked
+    assert languages.detect(refused) == code and not asked
+
+
+@pytest.mark.parametrize(("reliable", "share", "decides"), [(True, 40, "cld2"), (False, 75, "cld2"), (False, 55, "py3langid")])
+def test_py3langid_decides_when_cld2_is_unsure_and_finds_no_language_in_most_of_the_text(reliable, share, decides, monkeypatch):
+    from digest import languages
+
+    found = (("FRENCH", "fr", share, 700.0), ("Unknown", "un", 0, 0.0), ("Unknown", "un", 0, 0.0))
+    monkeypatch.setattr(languages.pycld2, "detect", lambda text: (reliable, len(text), found))
+    monkeypatch.setattr(languages, "_langid", lambda text: "xx")
+    assert languages.detect(LANGUAGE_SAMPLES["fr"]) == ("fr" if decides == "cld2" else "xx")
+
+
+def test_py3langids_model_is_preloaded_only_where_it_decides_most_texts(monkeypatch):
+    import py3langid
+
+    from digest import languages
+
+    loaded = []
+    monkeypatch.setattr(py3langid, "classify", lambda text: loaded.append(text))
+    languages.preload_model()
+    assert loaded == []  # pycld2 is installed here: py3langid waits for a text that needs it
+    monkeypatch.setattr(languages, "pycld2", None)
+    languages.preload_model()
+    assert loaded == [""]
 
 
 @pytest.mark.parametrize("code", sorted(set(LANGUAGE_SAMPLES) - {"en"}))
