@@ -100,6 +100,21 @@ def test_a_file_name_that_is_not_utf8_is_recorded_and_known_again(tmp_path, monk
     assert len(first.corpus.articles) == 6
 
 
+def test_a_rebuild_starts_no_worker_it_does_not_need(tmp_path, monkeypatch):
+    seeds = copy_seeds(tmp_path / "seeds", sorted(SEEDS.iterdir()))
+    monkeypatch.setattr(pipeline, "_POOL_THRESHOLD", 1)  # the seeds count as a large corpus
+    started: list[bool] = []
+    pool = pipeline._pool
+    monkeypatch.setattr(pipeline, "_pool", lambda: started.append(True) or pool())
+    pipeline.release_pool()
+    cold = pipeline.run(seeds, cache_dir=tmp_path / "cache")
+    assert started  # a first build starts the workers
+    pipeline.release_pool()
+    started.clear()
+    warm = pipeline.run(seeds, cache_dir=tmp_path / "cache")
+    assert started == [] and warm.briefings == cold.briefings  # everything came from the cache
+
+
 def test_cache_key_depends_on_the_code_version(monkeypatch):
     before = cache.key("file", "a.txt", b"same bytes")
     monkeypatch.setattr(cache, "CODE_VERSION", "another-version")
