@@ -115,6 +115,17 @@ def test_a_rebuild_starts_no_worker_it_does_not_need(tmp_path, monkeypatch):
     assert started == [] and warm.briefings == cold.briefings  # everything came from the cache
 
 
+def test_a_rebuild_that_finds_every_event_in_the_cache_does_not_import_scipy(tmp_path):
+    seeds = copy_seeds(tmp_path / "seeds", sorted(SEEDS.iterdir()))
+    code = (
+        "import sys; from pathlib import Path; from digest import pipeline; "
+        f"pipeline.build(Path({str(seeds)!r}), Path({str(tmp_path / 'out')!r}), cache_dir=Path({str(tmp_path / 'cache')!r})); "
+        "print('scipy.sparse' in sys.modules)"
+    )
+    runs = [subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip() for _ in range(2)]
+    assert runs == ["True", "False"]  # the first build groups and summarises; the rebuild unpickles
+
+
 def test_cache_key_depends_on_the_code_version(monkeypatch):
     before = cache.key("file", "a.txt", b"same bytes")
     monkeypatch.setattr(cache, "CODE_VERSION", "another-version")

@@ -15,8 +15,11 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from ..models import Article, Event
-from . import features, linkage, neighbours
+from . import features
 from .ids import make_event, ordered
+
+# linkage and neighbours (scipy) are imported where events are grouped: a rebuild that finds
+# every event in the cache only unpickles the articles' terms (`features.Terms`).
 
 __all__ = ["by_language", "group", "group_batch", "ordered"]
 
@@ -54,6 +57,8 @@ def group_batch(
 
 
 def _floor(threshold: float | None) -> float:
+    from . import linkage
+
     floor = linkage.MIN_SIMILARITY if threshold is None else float(threshold)
     if not 0.0 < floor <= 1.0:
         raise ValueError(f"threshold must be in (0, 1], not {threshold}")
@@ -61,6 +66,8 @@ def _floor(threshold: float | None) -> float:
 
 
 def _groups(articles: list[Article], floor: float, terms) -> list[list[Article]]:
+    from . import linkage, neighbours
+
     if len(articles) == 1:
         return [articles]
     vectors = features.vectors(articles, terms)

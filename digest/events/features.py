@@ -18,12 +18,18 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import filterfalse, repeat
+from typing import TYPE_CHECKING
 
 import numpy as np
-import scipy.sparse as sp
 
 from ..models import Article
 from ..text import stop_words
+
+if TYPE_CHECKING:
+    import scipy.sparse as sp
+
+# scipy.sparse (a third of a second to import) is imported by the functions that build
+# vectors: a rebuild that finds its events in the cache unpickles Terms without it.
 
 TITLE_WEIGHT = 3  # the headline, counted as this many copies of itself
 LEAD_WEIGHT = 2  # the first LEAD_PARAGRAPHS paragraphs
@@ -129,6 +135,8 @@ def vectors(articles: Sequence[Article], known: Mapping[str, Terms] | None = Non
 
     `known` holds already computed `terms` by article id (the pipeline caches them per file).
     """
+    import scipy.sparse as sp
+
     found = [known[a.id] if known is not None and a.id in known else terms(a) for a in articles]
     word_block = _tfidf([t.words for t in found], [t.word_counts for t in found])
     name_block = _tfidf([t.names for t in found], [t.name_counts for t in found])
@@ -207,6 +215,8 @@ def _trim_connectors(name: str) -> str:
 
 def _tfidf(codes: Sequence[np.ndarray], counts: Sequence[np.ndarray]) -> sp.csr_matrix:
     """Sublinear TF-IDF rows (scikit-learn's smooth IDF: ln((1 + n) / (1 + df)) + 1), L2-normalised."""
+    import scipy.sparse as sp
+
     n = len(codes)
     lengths = np.fromiter((len(c) for c in codes), dtype=np.int64, count=n)
     if not lengths.sum():  # no term at all (no names anywhere): one all-zero column, which stacks
@@ -223,6 +233,8 @@ def _tfidf(codes: Sequence[np.ndarray], counts: Sequence[np.ndarray]) -> sp.csr_
 
 def _normalize(matrix: sp.csr_matrix) -> sp.csr_matrix:
     """Rows scaled to unit L2 norm; all-zero rows stay zero."""
+    import scipy.sparse as sp
+
     norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
     norms[norms == 0.0] = 1.0
     return sp.csr_matrix(sp.diags(1.0 / norms) @ matrix)
