@@ -14,10 +14,10 @@ millisecond where py3langid (langid.py's model, pure Python over each byte) take
 half; only when CLD2 names no language, or is unsure and finds its best language in less than
 MIN_CLD2_SHARE of the text, does py3langid decide. On the 1,682 TAC 2011 and ECB+ documents and
 the 1,960 texts of the 10k benchmark corpus that reach this step, the two agree on every text
-CLD2 is sure of, and on the 10 it is unsure of with one language over 70% of the text (French
-WikiNews articles whose opening dateline CLD2 cannot place). CLD2 raises on C1 control
-characters and lone surrogates, so they are taken out of what it reads: on the 10 TAC documents
-that hold some, it is then sure and right.
+CLD2 is sure of, and on all 10 it is unsure of (French WikiNews articles whose opening dateline
+CLD2 cannot place: French in 70-78% of the text). CLD2 raises on C1 control characters and
+lone surrogates, so they are taken out of what it reads: on the 10 TAC documents that hold
+some, it is then sure and right.
 
 py3langid's model takes 87 MB and most of a second to load: with CLD2 it is needed so rarely
 (by none of the 10k benchmark texts) that it is loaded by the first text that needs it
