@@ -124,16 +124,16 @@ def load(seeds: Path, progress: bool = False, store: Cache = Cache(None)) -> Cor
     paths, notices = read.discover(seeds)
     prefix = len(os.path.join(str(Path(seeds)), ""))  # `discover` joins names onto the folder
     relative = {path: str(path)[prefix:].replace(os.sep, "/") for path in paths}
-    files = _Files(paths, relative, store)
-    known = store.get_many("read", files.keys.values())
-    fresh = [path for path in paths if files.keys.get(path) not in known]
-    jobs = [(p, seeds, relative[p] if p not in files.keys else None) for p in fresh]
+    by_status = _Files(paths, relative, store)
+    known = store.get_many("read", by_status.keys.values())
+    fresh = [path for path in paths if by_status.keys.get(path) not in known]
+    jobs = [(p, seeds, relative[p] if p not in by_status.keys else None) for p in fresh]
     read_now: dict[Path, _Read] = {}
     for path, (key, readable, result) in zip(fresh, _map(_read_one, jobs, progress, "read")):
         if key is not None:
-            files.found(path, key, readable)
+            by_status.found(path, key, readable)
         read_now[path] = result
-    keys = files.record()
+    keys = by_status.record()
     # Written while the workers prepare the articles (`_prepared`): they would wait now.
     store.put_later("read", {keys[p]: read_now[p] for p in fresh})
     store.keep_only("read", keys.values())
