@@ -35,6 +35,7 @@ log = logging.getLogger("mkdocs.plugins.digest")
 
 # Page folders left out of the navigation: they are reached from the home page and archive.
 _OUT_OF_NAV = ("briefings/", "articles/")
+_IN_FEED = "briefings/"  # the pages mkdocs.yml's feed plugin lists (its match_path)
 
 
 class DigestConfig(base.Config):
@@ -52,6 +53,7 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         self.site_dir: Path | None = None  # the real site_dir while building into staging
         self.staging: Path | None = None
         self.scratch: tempfile.TemporaryDirectory | None = None  # this build's page sources
+        self.built: tuple[pipeline.Result, dict[str, str]] | None = None  # made in on_config
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command, self.dirty = command, dirty
@@ -68,17 +70,15 @@ class DigestPlugin(BasePlugin[DigestConfig]):
             publish.recover(self.site_dir)
             self.staging = publish.staging_dir(self.site_dir)
             config.site_dir = str(self.staging)
-        return config
-
-    def on_files(self, files, *, config):
         if not self.seeds.is_dir():
             raise PluginError(f"digest: seeds folder not found: {self.seeds}")
         settings = pipeline.Settings(words=self.config.words)
-        result, rendered = pipeline.run_and_render(self.seeds, settings, [self.templates], cache_dir=self.cache)
-        # MkDocs and the feed plugin stamp the build time into sitemap.xml(.gz) and the feeds
-        # unless SOURCE_DATE_EPOCH is set: pin it to the newest article so that the same input
-        # gives the same site, byte for byte (a value set by the user wins).
-        os.environ.setdefault("SOURCE_DATE_EPOCH", str(_newest_date_epoch(result)))
+        self.built = pipeline.run_and_render(self.seeds, settings, [self.templates], cache_dir=self.cache)
+        _pin_build_time(self.built[0])
+        return config
+
+    def on_files(self, files, *, config):
+        result, rendered = self.built
         self._log(result, len(rendered))
 
         # Pages an earlier `digest build` wrote into docs/ are replaced by (or, when stale,
@@ -88,13 +88,18 @@ class DigestPlugin(BasePlugin[DigestConfig]):
             existing = files.get_file_from_path(uri)
             if existing is not None:
                 files.remove(existing)
-        # Backed by real files (in a scratch folder, not docs/): the RSS plugin needs a source path.
+        # The briefings are backed by real files (in a scratch folder, not docs/): the feed plugin
+        # reads a source path for the pages it lists. Every other page is given as its text: ten
+        # thousand article pages written to disk on every build cost this machine's disk 1-5 s.
         scratch = self._new_scratch()
         for uri, text in rendered.items():
+            inclusion = InclusionLevel.NOT_IN_NAV if uri.startswith(_OUT_OF_NAV) else InclusionLevel.UNDEFINED
+            if not uri.startswith(_IN_FEED):
+                files.append(File.generated(config, uri, content=text, inclusion=inclusion))
+                continue
             source = scratch / uri
             source.parent.mkdir(parents=True, exist_ok=True)
             source.write_text(text, encoding="utf-8")
-            inclusion = InclusionLevel.NOT_IN_NAV if uri.startswith(_OUT_OF_NAV) else InclusionLevel.UNDEFINED
             files.append(File.generated(config, uri, abs_src_path=str(source), inclusion=inclusion))
         return files
 
@@ -162,6 +167,20 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         # Skipped or degraded inputs are listed on the ingest page; INFO keeps --strict for site problems.
         for notice in corpus.notices:
             log.info("digest: %s", notice)
+
+
+_PINNED: list[str] = []  # the SOURCE_DATE_EPOCH this process set last (`mkdocs serve` builds again)
+
+
+def _pin_build_time(result) -> None:
+    """MkDocs and the feed plugin stamp the build time into sitemap.xml(.gz) and the feeds
+    unless SOURCE_DATE_EPOCH is set: set it to the newest article's date, so that the same
+    input gives the same site, byte for byte. A value the user set wins; one this process set
+    for an earlier build of `mkdocs serve` follows the articles. Called from on_config: the
+    feed plugin, listed after this one, reads the time in its own on_config."""
+    if os.environ.get("SOURCE_DATE_EPOCH") in (None, *_PINNED[-1:]):
+        _PINNED.append(str(_newest_date_epoch(result)))
+        os.environ["SOURCE_DATE_EPOCH"] = _PINNED[-1]
 
 
 def _newest_date_epoch(result) -> int:

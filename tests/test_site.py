@@ -197,7 +197,8 @@ def copy_project(dest: Path) -> Path:
 
 
 def mkdocs_build(project: Path, site: Path, *extra: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    env = {k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"}  # the plugin's own, as for a user
+    env["NO_MKDOCS_2_WARNING"] = "1"
     return subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(project / "mkdocs.yml"), "-d", str(site), *extra],
         cwd=project, env=env, capture_output=True, text=True, timeout=300,
@@ -225,6 +226,16 @@ def test_strict_build_of_the_seeds(built):
     assert (site / "feed_rss_created.xml").is_file()
     assert not list(site.parent.glob("site.digest-*")), "staging folder left behind"
     assert not (project / "docs" / "briefings").exists(), "the plugin wrote into docs/"
+
+
+def test_the_feeds_are_dated_by_the_newest_article_not_by_the_build(built):
+    # The feed plugin reads the build time in its on_config: pinned there, the same input
+    # gives the same feed, byte for byte, whenever it is built.
+    project, site, run = built
+    for name in ("feed_rss_created.xml", "feed_rss_updated.xml"):
+        feed = (site / name).read_text(encoding="utf-8")
+        assert "<pubDate>Mon, 03 Jan 2022 00:00:00 -0000</pubDate>" in feed
+        assert "<lastBuildDate>Mon, 03 Jan 2022 00:00:00 -0000</lastBuildDate>" in feed
 
 
 def test_briefing_html_has_summary_and_citation_links(built):
@@ -299,3 +310,23 @@ def test_pages_left_in_docs_by_digest_build_are_replaced(tmp_path):
     assert "Old home" not in (site / "index.html").read_text(encoding="utf-8")
     assert not (site / "briefings" / "gone-event").exists()
     assert (site / "briefings").is_dir()
+
+
+def _result_dated(*dates: str):
+    from types import SimpleNamespace
+
+    return SimpleNamespace(corpus=SimpleNamespace(articles=[SimpleNamespace(date=d) for d in dates]))
+
+
+def test_the_build_time_follows_the_newest_article_unless_the_user_set_it(monkeypatch):
+    from digest import plugin
+
+    monkeypatch.setattr(plugin, "_PINNED", [])
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    plugin._pin_build_time(_result_dated("2022-01-02", "2022-01-03"))
+    assert os.environ["SOURCE_DATE_EPOCH"] == "1641168000"  # 2022-01-03T00:00:00Z
+    plugin._pin_build_time(_result_dated("2022-01-03", "2022-01-04"))  # `mkdocs serve` builds again
+    assert os.environ["SOURCE_DATE_EPOCH"] == "1641254400"
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1000")  # the user's own
+    plugin._pin_build_time(_result_dated("2022-01-05"))
+    assert os.environ["SOURCE_DATE_EPOCH"] == "1000"
