@@ -122,9 +122,8 @@ def load(seeds: Path, progress: bool = False, store: Cache = Cache(None)) -> Cor
     if not store.holds("read") and _holds_files(seeds, _POOL_THRESHOLD):
         _pool()
     paths, notices = read.discover(seeds)
-    prefix = len(os.path.join(str(Path(seeds)), ""))  # `discover` joins names onto the folder
-    relative = {path: str(path)[prefix:].replace(os.sep, "/") for path in paths}
-    by_status = _Files(paths, relative, store)
+    relative = dict(zip(paths, map(read.relative_name(seeds), paths)))
+    by_status = _FileKeys(paths, relative, store)
     known = store.get_many("read", by_status.keys.values())
     fresh = [path for path in paths if by_status.keys.get(path) not in known]
     jobs = [(p, seeds, relative[p] if p not in by_status.keys else None) for p in fresh]
@@ -186,7 +185,7 @@ def _prepared(cleaned: Sequence[Article], keys: Mapping[str, str], store: Cache,
     batch: dict[str, Prepared] = {}
     for key, prepared in zip((keys[a.id] for a in todo), results):
         made[key] = batch[key] = prepared
-        if len(batch) == 1000:
+        if len(batch) == CACHE_BATCH:
             store.put_many("prepared", batch)
             batch = {}
     store.put_many("prepared", batch)
@@ -200,7 +199,7 @@ def _prepared(cleaned: Sequence[Article], keys: Mapping[str, str], store: Cache,
 SETTLED_NS = 2_000_000_000
 
 
-class _Files:
+class _FileKeys:
     """Each file's content key (`_file_key`), and the files whose status says they are unchanged.
 
     The status is the file's device, inode, size, and modification and change times, as git's
@@ -274,6 +273,8 @@ def _read_one(job: tuple[Path, Path, str | None]) -> tuple[str | None, bool, _Re
 def split_all(articles: Iterable[Article]) -> dict[str, tuple[Sentence, ...]]:
     return {a.id: sentences.split(a) for a in articles}
 
+
+CACHE_BATCH = 1000  # results written to the cache at a time while the workers go on
 
 FEW_COLLECTIONS = (100_000, 50, 1000)  # gc thresholds in the pipeline (Python's default: 700, 10, 10)
 
@@ -504,23 +505,26 @@ class _Pages:
         self.view_keys.append(view_key)
         corpus = self.corpus
         self._render(pages.event_pages(briefing, view, self.env, self.articles, corpus.sentences, corpus.keys, key))
-        # Into the cache a thousand pages at a time while the workers summarise, rather than
-        # all at the end, when nothing else is left to do.
-        if len(self.made) >= 1000:
-            self.store.put_many("page", self.made)
-            self.store.put_many("view", self.made_views)
-            self.made, self.made_views = {}, {}
+        # Into the cache a batch at a time while the workers summarise, rather than all at the
+        # end, when nothing else is left to do.
+        if len(self.made) >= CACHE_BATCH:
+            self._store_made()
 
     def finish(self, result: Result) -> dict[str, str]:
         """Render the site pages once every briefing is added; every page's Markdown by path."""
         from . import pages
 
         self._render(pages.site_pages(result, self.env, self.views))
-        self.store.put_many("view", self.made_views)
+        self._store_made()
         self.store.keep_only("view", self.view_keys)
-        self.store.put_many("page", self.made)
         self.store.keep_only("page", self.keys.values())
         return {path: self.texts[key] for path, key in sorted(self.keys.items())}
+
+    def _store_made(self) -> None:
+        """Put the views and pages made since the last call into the cache."""
+        self.store.put_many("view", self.made_views)
+        self.store.put_many("page", self.made)
+        self.made, self.made_views = {}, {}
 
     def _render(self, planned: Mapping[str, Page]) -> None:
         keys = {path: cache.key("page", path, page.inputs, self.version) for path, page in planned.items()}

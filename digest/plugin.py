@@ -169,7 +169,7 @@ class DigestPlugin(BasePlugin[DigestConfig]):
             log.info("digest: %s", notice)
 
 
-_PINNED: list[str] = []  # the SOURCE_DATE_EPOCH this process set last (`mkdocs serve` builds again)
+_pinned: str | None = None  # the SOURCE_DATE_EPOCH this process set last (`mkdocs serve` builds again)
 
 
 def _pin_build_time(result) -> None:
@@ -178,9 +178,9 @@ def _pin_build_time(result) -> None:
     input gives the same site, byte for byte. A value the user set wins; one this process set
     for an earlier build of `mkdocs serve` follows the articles. Called from on_config: the
     feed plugin, listed after this one, reads the time in its own on_config."""
-    if os.environ.get("SOURCE_DATE_EPOCH") in (None, *_PINNED[-1:]):
-        _PINNED.append(str(_newest_date_epoch(result)))
-        os.environ["SOURCE_DATE_EPOCH"] = _PINNED[-1]
+    global _pinned
+    if os.environ.get("SOURCE_DATE_EPOCH") in (None, _pinned):
+        _pinned = os.environ["SOURCE_DATE_EPOCH"] = str(_newest_date_epoch(result))
 
 
 def _newest_date_epoch(result) -> int:

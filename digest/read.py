@@ -21,7 +21,7 @@ import reprlib
 import stat
 import unicodedata
 import warnings
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
@@ -473,10 +473,18 @@ def discover(root: Path) -> tuple[list[Path], list[Notice]]:
             notices.append(Notice(path.relative_to(root).as_posix(), problem, skipped=True))
         else:
             files.append(path)
-    prefix = len(str(root)) + len(os.sep)  # every path was made by joining names onto `root`
-    files.sort(key=lambda p: str(p)[prefix:].replace(os.sep, "/"))
+    files.sort(key=relative_name(root))
     notices.sort(key=lambda n: n.path)
     return files, notices
+
+
+def relative_name(root: Path) -> Callable[[Path], str]:
+    """The POSIX path relative to `root` of a file `discover` found under it.
+
+    Every such path was made by joining names onto `root`, so slicing its string gives the same
+    as `Path.relative_to(...).as_posix()` in a fraction of the time (ten thousand files)."""
+    prefix = len(os.path.join(str(Path(root)), ""))
+    return lambda path: str(path)[prefix:].replace(os.sep, "/")
 
 
 def _walk(folder: Path, real_root: Path) -> Iterator[tuple[Path, str]]:

@@ -45,20 +45,6 @@ _EXTRA_SCRIPTS = re.compile(
 _ACRONYM_END = regex.compile(r"(?:^|\s)(?:[\p{Arabic}\p{Hebrew}\p{Devanagari}]{1,2}\.){2,}$")
 
 
-_STOPS = frozenset(".!?…")
-
-
-def _before_stray_stops(sub: str, lead: int, trail: int) -> int:
-    """Where the sentence `sub[lead:trail]` ends without stops typed again after its own
-    ("... this country. ." ends after "country."): they are no sentence of their own either."""
-    tail = trail
-    while tail > lead and (sub[tail - 1] in _STOPS or sub[tail - 1].isspace()):
-        tail -= 1  # back over the run of stops and spaces that ends the sentence
-    end = tail
-    while end < trail and sub[end] in _STOPS:
-        end += 1  # the sentence's own stops
-    return end if tail < end < trail else trail
-
 # A blank line ends a sentence even inside one paragraph (input that skipped cleaning).
 _BLANK_LINE = regex.compile(r"\n[^\S\n]*\n")
 
@@ -90,11 +76,25 @@ def _spans(paragraph: str) -> list[tuple[int, int]]:
         for a, b in zip(cuts, cuts[1:]):
             sub = piece[a:b]
             lead = len(sub) - len(sub.lstrip())
-            trail = len(sub.rstrip())
-            trail = _before_stray_stops(sub, lead, trail)
+            trail = _before_stray_stops(sub, lead, len(sub.rstrip()))
             if trail > lead:
                 spans.append((start + a + lead, start + a + trail))
     return spans
+
+
+_STOPS = frozenset(".!?…")
+
+
+def _before_stray_stops(sub: str, lead: int, trail: int) -> int:
+    """Where the sentence `sub[lead:trail]` ends without stops typed again after its own
+    ("... this country. ." ends after "country."): they are no sentence of their own either."""
+    tail = trail
+    while tail > lead and (sub[tail - 1] in _STOPS or sub[tail - 1].isspace()):
+        tail -= 1  # back over the run of stops and spaces that ends the sentence
+    end = tail
+    while end < trail and sub[end] in _STOPS:
+        end += 1  # the sentence's own stops
+    return end if tail < end < trail else trail
 
 
 @lru_cache(maxsize=1 << 16)

@@ -321,7 +321,7 @@ def _result_dated(*dates: str):
 def test_the_build_time_follows_the_newest_article_unless_the_user_set_it(monkeypatch):
     from digest import plugin
 
-    monkeypatch.setattr(plugin, "_PINNED", [])
+    monkeypatch.setattr(plugin, "_pinned", None)
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
     plugin._pin_build_time(_result_dated("2022-01-02", "2022-01-03"))
     assert os.environ["SOURCE_DATE_EPOCH"] == "1641168000"  # 2022-01-03T00:00:00Z
