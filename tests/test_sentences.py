@@ -143,6 +143,19 @@ def test_a_dateline_run_into_the_first_sentence_is_a_sentence_of_its_own(datelin
 
 
 @pytest.mark.parametrize(
+    "dateline, lead",
+    [  # a time, or a stamp, after the date: web copies of news pages
+        ("17 September 2013-21: 29", "Normally, Microsoft releases security bulletins on Tuesdays."),
+        ("June 6, 2014 3: 06 PM EDT", "Esther Williams, swimming champion and actress, has died."),
+        ("23 July 2013 Last updated at 13: 42 GMT", "A man has denied arson following a fire at a supermarket."),
+        ("Jan. 5, 2014 – 4: 38 PM", "Shane Vereen was put on injured reserve, the team announced."),
+    ],
+)
+def test_a_time_or_a_stamp_after_the_opening_dateline_goes_with_it(dateline, lead):
+    assert texts(f"{dateline} {lead}", "More text follows here.") == [dateline, lead, "More text follows here."]
+
+
+@pytest.mark.parametrize(
     "first",
     ["On 3 May 2007 the council voted to close the plant.", "Room 12 holds 2000 people, officials said.",
      "US - China talks resumed on Monday.", "NATO - the alliance said it would meet.",
@@ -157,7 +170,14 @@ def test_a_first_sentence_that_starts_with_a_date_or_a_name_in_capitals_is_whole
     ["Published: 09th June 2013", "Saturday, 28 September 2013 01: 43", "Thursday, March 19, 2011",
      "Updated on June 9, 2013 at 10:32 a.m. EST |", "Posted 2022-01-03", "9 / 10 / 2010 @ 1: 19PM",
      "12 January 2010 @ 09: 29 pm", "11 / 09 / 2010", "8 / 2 / 14 at 1: 31 PM", "Published April 24th 2013-17: 59",
-     "Published at 15: 48, Friday, 15 January 2016", "July 21, 2013, 2: 21 pm BST"],
+     "Published at 15: 48, Friday, 15 January 2016", "July 21, 2013, 2: 21 pm BST",
+     # as ECB+ articles open (web pages copied with their furniture)
+     "Last updated at 13: 42 GMT", "Last updated 18: 51 18 / 12 / 2016", "Updated 8: 52 PM EDT",
+     "Posted on Thu Jun 13, 2013 08: 45 AM PDT", "Posted on: 3: 36 pm, November 24, 2013",
+     "Posted: 08 / 02 / 2013 11: 10 am EDT", "13: 53 p. m. EDT May 2, 2014", "- 4: 46 pm", "– 4: 38 PM",
+     "- - Updated 0948 GMT (1748 HKT)", "First Published: August 14, 2014 4: 50 PM EDT",
+     "Published Monday, June 4, 2012 5: 55PM EDT", "Posted on Jul 16, 2012 6: 08: 16 PM GMT+02: 00", "2013-09-26",
+     "(GMT+05: 00)", "Friday, Sep 10, 2010 | Updated 8: 52 PM EDT"],
 )
 def test_a_publication_stamp_run_into_a_paragraph_is_a_sentence_of_its_own(stamp):
     prose = "The council approved the budget on Monday after a long debate."
@@ -167,5 +187,6 @@ def test_a_publication_stamp_run_into_a_paragraph_is_a_sentence_of_its_own(stamp
 def test_a_day_or_date_inside_a_paragraph_is_left_alone_unless_a_new_sentence_follows_it():
     for line in ("Friday, January 7, 2022 was the day the talks began.", "Monday, the minister said the talks went on.",
                  "Saturday, 28 September 2013 01:43 the jury returned.", "11/09/2010 was a turning point for the council.",
-                 "May 5, 2013 The talks began in Geneva."):
+                 "May 5, 2013 The talks began in Geneva.", "4: 30 am is when the first train leaves the depot.",
+                 "10: 30 a man was seen near the depot, police said.", "- 9.11 Commission members met on Monday."):
         assert texts("Some first paragraph.", line)[1:] == [line]

@@ -287,6 +287,9 @@ def test_candidates_skip_questions_clutter_fragments_and_bare_quotes():
     assert is_bare_quote("“We made it clear that they cannot go any further,” ")
     assert not is_candidate("“We made it clear that they cannot go any further.”")
     assert is_candidate("“We made it clear that they cannot go further,” the minister said.")
+    # a stamp left on a line of its own, ended by the bar that separated it from a byline
+    assert not is_candidate("PUBLISHED: 16: 05 GMT, 9 June 2013 |")
+    assert not is_candidate("Posted on Thu Jun 13, 2013 08: 45 AM PDT")
 
 
 

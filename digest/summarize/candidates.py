@@ -16,6 +16,7 @@ from collections.abc import Iterator, Sequence
 
 import regex
 
+from ..openers import is_stamp
 from ..text import count_words
 
 MIN_WORDS = 6
@@ -45,7 +46,7 @@ def is_candidate(text: str, n: int | None = None) -> bool:
         return False
     if not _mostly_letters(text) or _starts_mid_sentence(text):
         return False
-    return not is_bare_quote(text)
+    return not is_bare_quote(text) and not is_stamp(text)
 
 
 def defects(text: str) -> int:
