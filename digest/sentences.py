@@ -45,6 +45,12 @@ _EXTRA_SCRIPTS = re.compile(
 _ACRONYM_END = regex.compile(r"(?:^|\s)(?:[\p{Arabic}\p{Hebrew}\p{Devanagari}]{1,2}\.){2,}$")
 
 
+# A number of one to three digits with a stop, then a digit: a decimal whose point a copy
+# spaced out ("$2. 6-million", "an 8. 6-magnitude quake"), not a sentence end (news does not
+# start a sentence with a numeral); the cut Punkt makes there is undone.
+_DECIMAL_END = re.compile(r"(?<![\d.,])\d{1,3}\.$")
+
+
 # A blank line ends a sentence even inside one paragraph (input that skipped cleaning).
 _BLANK_LINE = regex.compile(r"\n[^\S\n]*\n")
 
@@ -57,7 +63,10 @@ def _punkt_spans(paragraph: str) -> list[tuple[int, int]]:
         for start, end in nupunkt.sent_spans(block):
             start, end = block_start + start, block_start + end
             previous = spans[-1] if spans and spans[-1][0] >= block_start else None
-            if previous and _ACRONYM_END.search(paragraph[previous[0] : previous[1]].rstrip()):
+            before = paragraph[previous[0] : previous[1]].rstrip() if previous else ""
+            if previous and (
+                _ACRONYM_END.search(before) or (paragraph[start : start + 1].isdigit() and _DECIMAL_END.search(before))
+            ):
                 spans[-1] = (spans[-1][0], end)
             else:
                 spans.append((start, end))

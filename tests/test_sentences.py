@@ -55,6 +55,18 @@ def test_english_abbreviations_do_not_end_a_sentence():
     ]
 
 
+def test_a_decimal_whose_point_was_spaced_out_does_not_end_a_sentence():
+    assert texts("Thieves took a two-million-euro ($2. 6-million) booty, police said. Nobody was hurt.") == [
+        "Thieves took a two-million-euro ($2. 6-million) booty, police said.",
+        "Nobody was hurt.",
+    ]
+    assert texts("In March an 8. 6-magnitude quake struck off Sumatra.") == ["In March an 8. 6-magnitude quake struck off Sumatra."]
+    assert texts("He was born in 1990. 2000 people came to the funeral.") == [  # a year ends the sentence
+        "He was born in 1990.",
+        "2000 people came to the funeral.",
+    ]
+
+
 def test_stops_typed_again_after_a_sentence_end_are_left_out():
     assert texts("He warned against any invasion of this country. . Talks resume on Monday. ..") == [
         "He warned against any invasion of this country.",
