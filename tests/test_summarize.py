@@ -278,6 +278,7 @@ def test_candidates_skip_questions_clutter_fragments_and_bare_quotes():
     assert is_candidate("The ministers met in Geneva on Monday to discuss the crisis.")
     assert not is_candidate("Will the ministers meet in Geneva on Monday?")
     assert not is_candidate("Read the full statement at https://example.org/statement today.")
+    assert not is_candidate("Customers who want the phone can register at http: / / business.")
     assert not is_candidate("Look forward to talking again with @POTUS this Sunday about peace.")
     assert not is_candidate("The patch can also be downloaded directly here.")  # the link is gone
     assert not is_candidate("The Fix It solution is available from this link.")

@@ -24,7 +24,8 @@ MIN_WORDS = 6
 # run into the text); they would also eat a third of a briefing.
 MAX_WORDS = 80
 
-_CLUTTER = re.compile(r"https?://|www\.|\S@\S|(?:^|\s)@\w|\w\.(?:com|org|net)\b", re.IGNORECASE)
+# (a link may come spaced out, as ECB+ writes them: "http: / / bit. ly")
+_CLUTTER = re.compile(r"https?\s?:\s?/\s?/|www\.|\S@\S|(?:^|\s)@\w|\w\.(?:com|org|net)\b", re.IGNORECASE)
 # A sentence that points at a link the copy no longer has: "The patch can be downloaded here."
 _LINK_TALK = re.compile(
     r"\b(?:click|tap|download(?:ed)?|available|found|read|watch|listen|register|sign up)\b.*\bhere\W*$"
