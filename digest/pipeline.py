@@ -181,6 +181,8 @@ def _prepared(cleaned: Sequence[Article], keys: Mapping[str, str], store: Cache,
     # This process only waits for the workers now: the cache writes put off so far, and these
     # results a thousand at a time, are written meanwhile.
     store.flush()
+    if len(todo) >= _POOL_THRESHOLD:
+        _import_grouping()
     made: dict[str, Prepared] = {}
     batch: dict[str, Prepared] = {}
     for key, prepared in zip((keys[a.id] for a in todo), results):
@@ -191,6 +193,16 @@ def _prepared(cleaned: Sequence[Article], keys: Mapping[str, str], store: Cache,
     store.put_many("prepared", batch)
     store.keep_only("prepared", keys.values())
     return {a.id: known.get(keys[a.id]) or made[keys[a.id]] for a in cleaned}
+
+
+def _import_grouping() -> None:
+    """Import what grouping the events needs (scipy: half a second) while the workers prepare
+    the articles, instead of after, when they would wait for the first events."""
+    import scipy.cluster.hierarchy  # noqa: F401
+    import scipy.sparse.csgraph  # noqa: F401
+    import scipy.spatial.distance  # noqa: F401
+
+    from .events import linkage, neighbours  # noqa: F401
 
 
 # A file changed this long before a build (or earlier) is known by its status to the next one:
