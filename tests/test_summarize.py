@@ -309,9 +309,13 @@ def test_sentences_inside_a_quotation_that_another_sentence_opens_or_closes_are_
     assert [inside for _, inside in _inside('He said: "We will respond. We have options. Putin knows it," he added. Talks went on.')] == [
         False, True, True, False,
     ]
-    # a quotation begun in an earlier paragraph ends here: what comes before its closing mark is inside
+    # a quotation begun in an earlier paragraph ends here: what comes before its closing mark is
+    # inside, and so is the sentence that opens it with no speaker ("“We will respond.")
     assert [inside for _, inside in _inside("“We will respond.", "We have options. Putin knows it.” The talks went on.")] == [
-        False, True, True, False,
+        True, True, True, False,
+    ]
+    assert [inside for _, inside in _inside("He said: “We will respond.", "We have options.” The talks went on.")] == [
+        False, True, False,  # the opener names its speaker
     ]
     assert [inside for _, inside in _inside('We have options. We will monitor the situation." The talks went on.')] == [
         True, True, False,  # an ASCII mark right after a sentence's end closes a quotation
@@ -331,6 +335,20 @@ def test_apostrophes_abbreviations_and_complete_quotations_are_not_taken_for_ope
     # a quotation whose closing mark is lost reaches a few sentences, not the rest of the text
     flags = [inside for _, inside in _inside('He said "we will respond. ' + " ".join(f"Fact number {n} was reported." for n in range(8)))]
     assert flags[1] and sum(flags) <= 3 and not flags[-1]
+
+
+def test_a_sentence_that_is_all_quotation_from_its_start_to_past_its_end_has_no_speaker():
+    # news leaves a quotation that goes on in the next paragraph open at the paragraph's end
+    assert _inside(
+        '"The deal should close in 2011," Mejlis said. "Until it closes, both companies are competitors.',
+        'We will continue to put our customers first." Cuts are speculation, Mejlis said.',
+    ) == [
+        ('"The deal should close in 2011," Mejlis said.', False),
+        ('"Until it closes, both companies are competitors.', True),
+        ('We will continue to put our customers first."', True),
+        ("Cuts are speculation, Mejlis said.", False),
+    ]
+    assert [inside for _, inside in _inside('"We won. We are glad," he said. "It was hard," she said.')] == [True, True, False]
 
 
 def test_a_sentence_inside_a_quotation_is_never_a_point():

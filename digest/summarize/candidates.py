@@ -161,6 +161,7 @@ def in_quotations(text: str, spans: Sequence[tuple[int, int]]) -> list[bool]:
     """
     starts = [start for start, _ in spans]
     inside = [False] * len(spans)
+    opens_bare: set[int] = set()  # sentences that start with the mark opening a quotation they do not close
     double: tuple[int, str] | None = None  # (sentence, mark) that opened the double quotation now open
     single: int | None = None
     first = 0  # the first sentence of the current paragraph
@@ -174,16 +175,19 @@ def in_quotations(text: str, spans: Sequence[tuple[int, int]]) -> list[bool]:
                 # with nothing open, only a mark right after a sentence's end is sure to close a
                 # quotation; elsewhere it is too often something else (an inch, a Hebrew prefix)
                 continue
+        at_start = found.start() == starts[k] if k >= 0 else False
         if mark == "\n\n":
             for opener in (double[0] if double else None, single):
                 if opener is not None:
-                    _spanned(inside, opener, min(k, opener + QUOTE_REACH))
+                    _spanned(inside, opener, min(k, opener + QUOTE_REACH), opener in opens_bare)
             double, single, first = None, None, k + 1
         elif mark == "‘":
             single = k
+            if at_start:
+                opens_bare.add(k)
         elif mark == "’":
             if single is not None:
-                _spanned(inside, single, k)
+                _spanned(inside, single, k, single in opens_bare and k > single)
                 single = None
         elif double is None:
             if mark in "”»":  # closes what an earlier paragraph opened
@@ -191,14 +195,18 @@ def in_quotations(text: str, spans: Sequence[tuple[int, int]]) -> list[bool]:
                     inside[j] = True
             else:
                 double = (k, mark)
+                if at_start:
+                    opens_bare.add(k)
         elif mark == "“" and double[1] in "“«":
             double = (k, mark)  # a quotation reopened: the one before was never closed
+            if at_start:
+                opens_bare.add(k)
         elif mark != "„":
-            _spanned(inside, double[0], k)
+            _spanned(inside, double[0], k, double[0] in opens_bare and k > double[0])
             double = None
     for opener in (double[0] if double else None, single):
         if opener is not None:
-            _spanned(inside, opener, min(len(spans) - 1, opener + QUOTE_REACH))
+            _spanned(inside, opener, min(len(spans) - 1, opener + QUOTE_REACH), opener in opens_bare)
     return inside
 
 
@@ -213,7 +221,11 @@ def _double_role(text: str, at: int) -> str:
     return "“" if (before.isspace() or before in "([—–-") and not after.isspace() else "”"
 
 
-def _spanned(inside: list[bool], opener: int, closer: int) -> None:
-    """A quotation from sentence `opener` to `closer`: the sentences after the opener are inside it."""
+def _spanned(inside: list[bool], opener: int, closer: int, bare: bool) -> None:
+    """A quotation from sentence `opener` to `closer`: the sentences after the opener are inside
+    it, and the opener too when it is `bare`: all quotation from its first character, which goes
+    on past its end ('"Until it closes, it will be business as usual.': no speaker in it)."""
+    if bare:
+        inside[opener] = True
     for j in range(opener + 1, closer + 1):
         inside[j] = True
