@@ -364,6 +364,22 @@ def test_a_sentence_inside_a_quotation_is_never_a_point():
     assert briefing.points and not any(p.text.startswith("I'm glad we got") for p in briefing.points)
 
 
+def test_copies_of_a_report_whose_figures_were_updated_make_one_point():
+    """Wire copies of one report, the later ones with new figures: one point, not one per figure."""
+    articles = [
+        Article(id=f"a{n}", title="Quake toll rises", date="2022-01-0%d" % (n + 1), paragraphs=(
+            f"The United Nations said the earthquake killed {222570 + n} people and left {1300000 + n} homeless.",
+            f"Rescue teams from {town} reached the capital on Tuesday with dogs and heavy equipment.",
+        ))
+        for n, town in enumerate(["Iceland", "China", "France"])
+    ]
+    briefing = make_case(articles).briefing(250)
+    tolls = [p for p in briefing.points if p.text.startswith("The United Nations said")]
+    assert len(tolls) == 1
+    # and it cites only the copy that says what it says
+    assert [c.article_id for c in tolls[0].citations] == [tolls[0].citations[0].article_id]
+
+
 def _weights(articles, ledes, **options) -> dict:
     """`concept_weights` of articles given as lists of their sentences' concept sets."""
     said = Counter(c for sentences in articles for c in frozenset().union(*sentences))

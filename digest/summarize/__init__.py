@@ -16,6 +16,7 @@ every step works from that analysis.
 
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -130,7 +131,7 @@ def summarize(
         np.array([texts[i].words for i in shown], dtype=float),
         np.array([_bonus(i, pool, near, depth, method) for i in shown]),
         words,
-        _conflicts(shown, near),
+        _conflicts(shown, near) + _same_but_numbers(shown, pool),
         exact=method.exact,
     )
     chosen = [shown[k] for k in chosen]
@@ -231,6 +232,19 @@ def _conflicts(shown: Sequence[int], near: Links) -> list[tuple[int, int]]:
             holders[j].append(k)
     pairs = {(a, b) for ks in holders.values() for x, a in enumerate(ks) for b in ks[x + 1 :]}
     return sorted(pairs)
+
+
+_DIGITS = re.compile(r"\d+")
+
+
+def _same_but_numbers(shown: Sequence[int], pool: Sequence[Sentence]) -> list[tuple[int, int]]:
+    """Pairs of options (positions in `shown`) whose words are the same but for numbers: copies of
+    one report with its figures updated ("222,571 dead" and later "222,573 dead") would state one
+    point twice, with two figures. They may not both be chosen; neither cites the other."""
+    by_words: dict[str, list[int]] = defaultdict(list)
+    for k, i in enumerate(shown):
+        by_words[" ".join(_DIGITS.sub("0", pool[i].text).casefold().split())].append(k)
+    return [(a, b) for ks in by_words.values() for x, a in enumerate(ks) for b in ks[x + 1 :]]
 
 
 def _point(i: int, pool: Sequence[Sentence], near: Links, rank: Mapping[str, int]) -> Point:
