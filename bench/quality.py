@@ -453,6 +453,8 @@ VARIANTS = {
     "larger bonus for sentences several articles carry (5, the former default)": Method(copy_bonus=5.0),
     "no position tie-breaker": Method(position_prior=0.0),
     "exact selection (HiGHS integer program) instead of the search": Method(exact=True),
+    "no conflict between options one of which holds most of the other's content stems": Method(max_containment=None),
+    **{f"such options conflict from {x:.0%} of the shorter one's stems (default 60%)": Method(max_containment=x) for x in (0.5, 0.7, 0.8)},
 }
 
 

@@ -380,6 +380,22 @@ def test_copies_of_a_report_whose_figures_were_updated_make_one_point():
     assert [c.article_id for c in tolls[0].citations] == [tolls[0].citations[0].article_id]
 
 
+def test_options_one_of_which_holds_most_of_the_others_content_conflict():
+    """Two outlets tell the roof's collapse in their own words: they may not both be chosen."""
+    from digest import summarize as summarizer
+
+    texts = [
+        "Half of the entrance roof at the shop collapsed during the blaze.",
+        "Half the roof at the entrance of the shop has collapsed but the main building is intact.",
+        "Roads near the shop were closed until the afternoon, police said.",
+    ]
+    found = summarizer._analyse(texts, "en")
+    # 5 of the first one's 6 content stems are in the second (all but "blaze")
+    assert summarizer._contained([0, 1, 2], found, 0.6) == [(0, 1)]
+    assert summarizer._contained([0, 1, 2], found, 0.9) == []
+    assert summarizer.DEFAULT.max_containment == 0.6
+
+
 def _weights(articles, ledes, **options) -> dict:
     """`concept_weights` of articles given as lists of their sentences' concept sets."""
     said = Counter(c for sentences in articles for c in frozenset().union(*sentences))
