@@ -20,8 +20,10 @@ def opener_end(paragraph: str, first: bool) -> int:
     """Where the publication stamp that opens `paragraph` ends or, in an article's `first`
     paragraph, its dateline; 0 when nothing opens it."""
     end = _stamp_end(paragraph, 0) or (_dateline_end(paragraph) if first else 0)
-    # a stamp may follow the dateline: "23 July 2013 Last updated at 13: 42 GMT A man has ..."
-    return _stamp_end(paragraph, end) or end if end else 0
+    if not end:
+        return 0
+    # a stamp may follow the dateline or another stamp: "23 July 2013 Last updated at 13: 42 GMT A man ..."
+    return _stamp_end(paragraph, end) or end
 
 
 def is_stamp(text: str) -> bool:

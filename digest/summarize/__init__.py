@@ -6,6 +6,8 @@
    near-copies into one option, shown in the copy that looks least damaged.
 3. Options are scored by the concepts they cover (`concepts`), weighted by how many
    articles report them, and the best set within the word budget is chosen (`select`).
+   Options that would tell one point twice may not both be chosen: near-copies, the same
+   words with other figures, or one that holds most of the other's content stems.
 4. Each chosen sentence becomes a Point citing every article that carries it or a
    near-copy a reader can recognise (`near_duplicates.carries`); points are read in the
    order the event's articles first told them.
@@ -90,7 +92,7 @@ def _analyse(texts: Sequence[str], lang: str | None) -> _Analysis:
     stopped = list(map(function_words(lang).__contains__, flat))
     concepts = concept_sets(stems, stopped, ends)[0]
     text_of = np.repeat(np.arange(len(ends)), np.diff(ends, prepend=0))
-    keep = ~np.array(stopped, dtype=bool) & ~np.array([w.isdigit() for w in flat], dtype=bool)
+    keep = ~np.array(stopped, dtype=bool) & ~np.fromiter(map(str.isdigit, flat), dtype=bool, count=len(flat))
     content = RowSets(text_of[keep], np.array(stems, dtype=np.int64)[keep], len(ends), len(numbers))
     plain_texts = list(map(plain, distinct))
     if any(p is not t for p, t in zip(plain_texts, distinct)):  # fingerprints leave editorial insertions out

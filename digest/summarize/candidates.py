@@ -153,7 +153,8 @@ def in_quotations(text: str, spans: Sequence[tuple[int, int]]) -> list[bool]:
     that another sentence opens or closes: shown alone it would state as fact what someone
     said, and its speaker is elsewhere.
 
-    A sentence that opens a quotation itself ('He said: "We won.') keeps its speaker. News
+    A sentence that opens a quotation itself ('He said: "We won.') keeps its speaker, unless
+    the quotation is all it holds from its first character and goes on past its end. News
     opens each paragraph of a long quotation again, so a quotation runs at most to the end
     of its paragraph; a closing mark with nothing open ends one begun in an earlier
     paragraph, and the sentences before it in its paragraph are inside. A quotation with
@@ -161,7 +162,7 @@ def in_quotations(text: str, spans: Sequence[tuple[int, int]]) -> list[bool]:
     """
     starts = [start for start, _ in spans]
     inside = [False] * len(spans)
-    opens_bare: set[int] = set()  # sentences that start with the mark opening a quotation they do not close
+    opens_bare: set[int] = set()  # sentences whose first character opens a quotation
     double: tuple[int, str] | None = None  # (sentence, mark) that opened the double quotation now open
     single: int | None = None
     first = 0  # the first sentence of the current paragraph
