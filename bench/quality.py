@@ -418,8 +418,10 @@ def report(
         "fill the budget best-ranked first (their last sentence is cut at the budget). Ours uses",
         "whole sentences only, never over the budget, chosen by a greedy search from several first",
         "sentences with improving swaps (on average 99.6% of the concept weight the exact integer",
-        "program reaches; `--variants` compares the two). Citation checks cover every briefing made",
-        f"above plus the seeds' briefing. Run time: {seconds:.0f} s.",
+        "program reaches; `--variants` compares the two), and never two that would tell one point",
+        "twice: near-copies, the same words with other figures, or one holding 60% of the other's",
+        "content stems. Citation checks cover every briefing made above plus the seeds' briefing.",
+        f"Run time: {seconds:.0f} s.",
     ]
     return "\n".join(lines) + "\n"
 
