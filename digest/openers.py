@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import re
 
-# "10:32", "1: 19PM", "2: 21 pm", "1: 53 p. m.", "6: 08: 16 PM"
-_CLOCK = r"\d{1,2}\s?[:.]\s?\d{2}(?:\s?:\s?\d{2})?(?:\s?[aApP](?:\.\s?)?[mM]\.?)?"
+_HOURS = r"\d{1,2}\s?[:.]\s?\d{2}(?:\s?:\s?\d{2})?"  # "10:32", "1: 19", "6: 08: 16"
+_AM_PM = r"\s?[aApP](?:\.\s?)?[mM]\.?"  # "PM", " pm", " p. m."
+_CLOCK = rf"{_HOURS}(?:{_AM_PM})?"
 # "GMT", "EDT", "GMT+02:00"
 _ZONE = r"(?-i:(?:GMT|UTC)\s?[+-]\s?\d{1,2}(?:\s?:\s?\d{1,2})?|GMT|UTC|BST|CES?T|[ECMP][SD]T|AES?T|AEDT|IST|HKT|ET|PT)\b"
 
@@ -97,7 +98,7 @@ _NUMERIC_DATE = r"(?:\d{1,2}\s?/\s?\d{1,2}\s?/\s?(?:\d{4}|\d{2})|\d{4}-\d{2}-\d{
 _TIME = rf"{_CLOCK}(?:\s+{_ZONE}){{0,2}}"  # "10: 08 PM ET EDT"
 _AND_TIME = rf"(?:(?:,?\s+(?:at\s+)?|\s*[-–]\s*){_TIME})?"  # "..., 10:32", "... at 10:32", "2013-17: 59"
 # A time alone is a stamp when it says am/pm or its zone: "4: 38 PM", "13: 53 p. m. EDT"
-_SURE_TIME = rf"(?:\d{{1,2}}\s?[:.]\s?\d{{2}}\s?[ap](?:\.\s?)?m\.?(?:\s+{_ZONE})?|{_CLOCK}\s+{_ZONE})"
+_SURE_TIME = rf"(?:{_HOURS}{_AM_PM}(?:\s+{_ZONE})?|{_CLOCK}\s+{_ZONE})"
 # A wire's four-digit time in its zone, maybe with a local one: "0948 GMT (1748 HKT)"
 _WIRE_TIME = rf"\d{{4}}\s+{_ZONE}(?:\s*\(\d{{4}}\s+{_ZONE}\))?"
 _LABEL = r"(?:(?:first |last )?(?:published|updated|posted)(?: on)?:?\s+)"

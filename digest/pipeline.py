@@ -181,8 +181,11 @@ def _prepared(cleaned: Sequence[Article], keys: Mapping[str, str], store: Cache,
     # This process only waits for the workers now: the cache writes put off so far, and these
     # results a thousand at a time, are written meanwhile.
     store.flush()
-    if len(todo) >= _POOL_THRESHOLD:
-        _import_grouping()
+    if _on_pool(todo):
+        # imported while this process only waits, not when grouping starts with the workers idle
+        from .events import linkage
+
+        linkage.import_scipy()
     made: dict[str, Prepared] = {}
     batch: dict[str, Prepared] = {}
     for key, prepared in zip((keys[a.id] for a in todo), results):
@@ -193,16 +196,6 @@ def _prepared(cleaned: Sequence[Article], keys: Mapping[str, str], store: Cache,
     store.put_many("prepared", batch)
     store.keep_only("prepared", keys.values())
     return {a.id: known.get(keys[a.id]) or made[keys[a.id]] for a in cleaned}
-
-
-def _import_grouping() -> None:
-    """Import what grouping the events needs (scipy: half a second) while the workers prepare
-    the articles, instead of after, when they would wait for the first events."""
-    import scipy.cluster.hierarchy  # noqa: F401
-    import scipy.sparse.csgraph  # noqa: F401
-    import scipy.spatial.distance  # noqa: F401
-
-    from .events import linkage, neighbours  # noqa: F401
 
 
 # A file changed this long before a build (or earlier) is known by its status to the next one:
@@ -604,10 +597,15 @@ def _imap(function, jobs: Sequence, progress: bool, desc: str) -> Iterator:
 
     A few jobs are done here even when the pool is up: a rebuild's one new file or event
     would otherwise wait for the workers to start (they take a second or two)."""
-    if len(jobs) < _POOL_THRESHOLD or (os.cpu_count() or 1) < 2:
+    if not _on_pool(jobs):
         return map(function, _progress(jobs, desc, progress))
     chunk = max(1, len(jobs) // 64)
     return iter(_progress(_pool().map(function, jobs, chunksize=chunk), desc, progress, total=len(jobs)))
+
+
+def _on_pool(jobs: Sequence) -> bool:
+    """Whether `_imap` gives `jobs` to the worker processes."""
+    return len(jobs) >= _POOL_THRESHOLD and (os.cpu_count() or 1) >= 2
 
 
 _POOL_THRESHOLD = 200  # below this, starting worker processes costs more than it saves

@@ -63,15 +63,18 @@ def _punkt_spans(paragraph: str) -> list[tuple[int, int]]:
         for start, end in nupunkt.sent_spans(block):
             start, end = block_start + start, block_start + end
             previous = spans[-1] if spans and spans[-1][0] >= block_start else None
-            before = paragraph[previous[0] : previous[1]].rstrip() if previous else ""
-            if previous and (
-                _ACRONYM_END.search(before) or (paragraph[start : start + 1].isdigit() and _DECIMAL_END.search(before))
-            ):
+            if previous and _false_end(paragraph[previous[0] : previous[1]].rstrip(), paragraph[start : start + 1]):
                 spans[-1] = (spans[-1][0], end)
             else:
                 spans.append((start, end))
         block_start = block_end
     return spans
+
+
+def _false_end(sentence: str, next_first: str) -> bool:
+    """Whether Punkt cut after `sentence` where no sentence ends (`next_first`: the next one's
+    first character): after a dotted acronym of a script without capitals, or inside a decimal."""
+    return bool(_ACRONYM_END.search(sentence) or (next_first.isdigit() and _DECIMAL_END.search(sentence)))
 
 
 def _spans(paragraph: str) -> list[tuple[int, int]]:

@@ -45,6 +45,14 @@ MAX_COMPONENT = 2000  # larger components are cut on stricter edges before dense
 STRICTER = 1.25  # factor on the edge score each time a component is too large
 
 
+def import_scipy() -> None:
+    """Import now what grouping imports when it first runs (half a second), for a caller with
+    time to spare before then."""
+    import scipy.cluster.hierarchy  # noqa: F401
+    import scipy.sparse.csgraph  # noqa: F401
+    import scipy.spatial.distance  # noqa: F401
+
+
 def density(n: int, neighbours: Neighbours) -> np.ndarray:
     """Mean similarity of each article's NEIGHBOURHOOD nearest non-copy neighbours (0 if none)."""
     distinct = neighbours.sims < DUPLICATE

@@ -20,12 +20,13 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import chain
 from typing import NamedTuple
 
 import numpy as np
+from scipy.sparse import csr_array
 
 from ..models import Article, Briefing, Citation, Event, Point, Sentence
 from ..text import count_words, function_words, learn_stems, stem_all, stemmer, terms
@@ -145,7 +146,7 @@ def summarize(
         np.array([texts[i].words for i in shown], dtype=float),
         np.array([_bonus(i, pool, near, depth, method) for i in shown]),
         words,
-        _conflicts(shown, near) + _same_but_numbers(shown, pool) + _contained(shown, found, method.max_containment),
+        _repeats(shown, pool, near, found, method),
         exact=method.exact,
     )
     chosen = [shown[k] for k in chosen]
@@ -238,43 +239,55 @@ def _bonus(i: int, pool: Sequence[Sentence], near: Links, depth: Sequence[int], 
     return method.position_prior * 0.5**earliest + method.copy_bonus * (carriers - 1)
 
 
-def _conflicts(shown: Sequence[int], near: Links) -> list[tuple[int, int]]:
-    """Pairs of options (positions in `shown`) that share a near-copy: they would repeat each other."""
+def _repeats(
+    shown: Sequence[int], pool: Sequence[Sentence], near: Links, found: _Analysis, method: Method
+) -> list[tuple[int, int]]:
+    """Pairs of options (positions in `shown`) that would tell one point twice, so may not both be
+    chosen: near-copies, the same words but for their numbers, or one holding most of the other's
+    content stems."""
+    pairs = {*_near_copies(shown, near), *_same_but_numbers(shown, pool), *_contained(shown, found, method.max_containment)}
+    return sorted(pairs)
+
+
+def _near_copies(shown: Sequence[int], near: Links) -> list[tuple[int, int]]:
+    """Options that share a near-copy."""
     holders: dict[int, list[int]] = defaultdict(list)
     for k, i in enumerate(shown):
         for j in [i, *near[i]]:
             holders[j].append(k)
-    pairs = {(a, b) for ks in holders.values() for x, a in enumerate(ks) for b in ks[x + 1 :]}
-    return sorted(pairs)
-
-
-def _contained(shown: Sequence[int], found: _Analysis, at_least: float | None) -> list[tuple[int, int]]:
-    """Pairs of options (positions in `shown`) one of which has `at_least` of its content stems in the other."""
-    if at_least is None or len(shown) < 2:
-        return []
-    from scipy.sparse import csr_array
-
-    rows = np.array([found.ids[i] for i in shown], dtype=np.int64)
-    owner, member = found.content.expand(rows)
-    x = csr_array((np.ones(owner.size), (owner, member)), shape=(len(shown), found.content.width))
-    sizes = found.content.size[rows]
-    shared = (x @ x.T).tocoo()
-    smaller = np.minimum(sizes[shared.row], sizes[shared.col])
-    hit = (shared.row < shared.col) & (smaller > 0) & (shared.data >= at_least * smaller - 1e-9)
-    return sorted(zip(shared.row[hit].tolist(), shared.col[hit].tolist()))
+    return _pairs_within(holders.values())
 
 
 _DIGITS = re.compile(r"\d+")
 
 
 def _same_but_numbers(shown: Sequence[int], pool: Sequence[Sentence]) -> list[tuple[int, int]]:
-    """Pairs of options (positions in `shown`) whose words are the same but for numbers: copies of
-    one report with its figures updated ("222,571 dead" and later "222,573 dead") would state one
-    point twice, with two figures. They may not both be chosen; neither cites the other."""
+    """Options whose words are the same but for numbers: copies of one report with its figures
+    updated ("222,571 dead" and later "222,573 dead") would state one point twice, with two
+    figures. Neither cites the other."""
     by_words: dict[str, list[int]] = defaultdict(list)
     for k, i in enumerate(shown):
         by_words[" ".join(_DIGITS.sub("0", pool[i].text).casefold().split())].append(k)
-    return [(a, b) for ks in by_words.values() for x, a in enumerate(ks) for b in ks[x + 1 :]]
+    return _pairs_within(by_words.values())
+
+
+def _pairs_within(groups: Iterable[Sequence[int]]) -> list[tuple[int, int]]:
+    """Every pair (a, b), a before b, of each group."""
+    return [(a, b) for ks in groups for x, a in enumerate(ks) for b in ks[x + 1 :]]
+
+
+def _contained(shown: Sequence[int], found: _Analysis, at_least: float | None) -> list[tuple[int, int]]:
+    """Options one of which has `at_least` of its content stems in the other (None: no pairs)."""
+    if at_least is None or len(shown) < 2:
+        return []
+    rows = np.array([found.ids[i] for i in shown], dtype=np.int64)
+    owner, member = found.content.expand(rows)
+    x = csr_array((np.ones(owner.size), (owner, member)), shape=(len(shown), found.content.width))
+    sizes = found.content.size[rows]
+    shared = (x @ x.T).tocoo()  # stems two options share, for each pair that shares any
+    smaller = np.minimum(sizes[shared.row], sizes[shared.col])
+    hit = (shared.row < shared.col) & (shared.data >= at_least * smaller - 1e-9)
+    return list(zip(shared.row[hit].tolist(), shared.col[hit].tolist()))
 
 
 def _point(i: int, pool: Sequence[Sentence], near: Links, rank: Mapping[str, int]) -> Point:
