@@ -55,6 +55,45 @@ def test_english_abbreviations_do_not_end_a_sentence():
     ]
 
 
+@pytest.mark.parametrize(
+    "first, second",
+    [  # nupunkt's model takes each of these last words for an abbreviation
+        ("He was shot in the chest.", "Obama called it a tragedy."),
+        ("They spoke after the call.", "Zelensky said the talks went well."),
+        ("The company is based in New York.", "Police said nobody was hurt."),
+        ("He was hurt, the Advocate reports.", "Bush tweaked his left knee."),
+        ("Shares rose 5 per cent.", "Analysts expected more."),
+        ("The crew was held at gunpoint.", "Officers freed them on Friday."),
+    ],
+)
+def test_an_ordinary_word_before_a_name_ends_the_sentence(first, second):
+    assert texts(f"{first} {second}") == [first, second]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Troy police Lt. Tim Fanning said the gunman was seeking them.",  # one the model lacks
+        "Los Angeles County Dist. Atty. Steve Cooley said he expected a murder charge.",
+        "Sen. John Kerry spoke in St. Louis on Tuesday.",
+        "Microsoft Corp. said on Feb. 11 that approx. 5 million users were hit.",
+        "Vancouver police Const. Tim Fanning told a news conference.",
+        "Mme Lagarde met Gov. Brown in Sacramento, Calif. on Monday.",
+    ],
+)
+def test_abbreviations_of_news_stay_inside_the_sentence(sentence):
+    assert texts(sentence) == [sentence]
+
+
+def test_the_ordinary_words_are_words_and_no_abbreviation_of_news():
+    from digest import abbreviations
+
+    assert len(abbreviations.ORDINARY) > 500
+    assert all(word.isalpha() and word == word.lower() for word in abbreviations.ORDINARY)
+    assert not abbreviations.ORDINARY & abbreviations.NEWS
+    assert {"week", "chest", "york", "reports", "cent"} <= abbreviations.ORDINARY
+
+
 def test_a_decimal_whose_point_was_spaced_out_does_not_end_a_sentence():
     assert texts("Thieves took a two-million-euro ($2. 6-million) booty, police said. Nobody was hurt.") == [
         "Thieves took a two-million-euro ($2. 6-million) booty, police said.",
