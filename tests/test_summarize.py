@@ -293,6 +293,26 @@ def test_candidates_skip_questions_clutter_fragments_and_bare_quotes():
     assert not is_candidate("Posted on Thu Jun 13, 2013 08: 45 AM PDT")
 
 
+@pytest.mark.parametrize(
+    "text, first_person",
+    [
+        ("I'm glad we got the verdict we got, the family lawyer wrote.", True),  # a blogger's own voice
+        ("When the church burned, I suspected foul play but knew it was chance.", True),
+        ("Like the Doctor himself I find myself in a state of utter terror.", True),
+        ("My son was there when the roof came down on the crowd.", True),  # a quotation without its marks
+        ('She said "I will win this race" and left the room at once.', False),
+        ("Feeling uneasy, she says 'I speed-walked to my son and held him.", False),
+        ("Smith wrote on his blog: “I knew it all along, and so did they.”", False),
+        ("Veterans of World War I gathered in the square on Sunday.", False),
+        ("Industrial nations, known as Annex I nations, must cut their emissions.", False),
+        ("The crash closed I-95 north of Boston for six hours on Monday.", False),
+    ],
+)
+def test_a_sentence_in_the_first_person_outside_quotation_marks_is_no_candidate(text, first_person):
+    assert is_candidate(text, language="en") is not first_person
+    assert is_candidate(text, language="cs")  # pronouns are listed for English only ("I" is "and" in Czech)
+
+
 
 def _inside(*paragraphs: str) -> list[tuple[str, bool]]:
     """Each sentence of the paragraphs with `in_quotations`' verdict."""

@@ -22,7 +22,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from itertools import chain
+from itertools import chain, repeat
 from typing import NamedTuple
 
 import numpy as np
@@ -103,7 +103,7 @@ def _analyse(texts: Sequence[str], lang: str | None) -> _Analysis:
     counts = list(map(count_words, distinct))
     found = [
         _Text(n, candidate, defects(t) if candidate else 0)
-        for t, n, candidate in zip(distinct, counts, map(is_candidate, distinct, counts))
+        for t, n, candidate in zip(distinct, counts, map(is_candidate, distinct, counts, repeat(lang)))
     ]
     return _Analysis(ids, found, concepts, prints, numbers, content)
 

@@ -2,8 +2,9 @@
 
 A point is shown alone, out of its article, so it has to stand on its own: long enough
 to say something, a statement that ends like one (not a question, not a heading or a
-caption without a full stop), not a quotation whose speaker is in another sentence, and
-no leftover web clutter (links, @handles, bullets of symbols, talk of a link that is gone).
+caption without a full stop), not a quotation whose speaker is in another sentence, not an
+author's "I" (a blog's, a column's) outside quotation marks, and no leftover web clutter
+(links, @handles, bullets of symbols, talk of a link that is gone).
 Whether a sentence is part of a quotation that other sentences open or close takes its
 paragraph (`in_quotations`).
 """
@@ -38,8 +39,9 @@ _CLOSE_QUOTES = "\"”»’'‹›“"
 _STATEMENT_ENDS = (".", "!", "\u2026", "\u0964", "\u0965", "|", "\u06d4", "\u3002", "\uff01")
 
 
-def is_candidate(text: str, n: int | None = None) -> bool:
-    """True when `text` (of `n` words, when the caller has counted them) can be shown as a point."""
+def is_candidate(text: str, n: int | None = None, language: str | None = None) -> bool:
+    """True when `text` (of `n` words, when the caller has counted them; in `language`) can be
+    shown as a point."""
     n = count_words(text) if n is None else n
     if n < MIN_WORDS or n > MAX_WORDS:
         return False
@@ -47,7 +49,36 @@ def is_candidate(text: str, n: int | None = None) -> bool:
         return False
     if not _mostly_letters(text) or _starts_mid_sentence(text):
         return False
-    return not is_bare_quote(text) and not is_stamp(text)
+    return not is_bare_quote(text) and not is_stamp(text) and not in_first_person(text, language)
+
+
+# Quoted words, to be left out of `in_first_person`: a closed quotation, or an open one to the
+# end of the sentence; a single quote opens one after a space only ("she said 'I ran").
+_QUOTED = re.compile(r"""“[^”]*(?:”|$)|«[^»]*(?:»|$)|"[^"]*(?:"|$)|(?:^|(?<=\s))[‘'][^’']*(?:[’'](?!\w)|$)""")
+# "I" and its forms, per language whose pronouns are listed here.
+_FIRST_PERSON = {"en": re.compile(r"\b(?:I(?:['’](?:m|ve|d|ll))?|me|my|mine|myself)\b|^My\b")}
+
+
+def in_first_person(text: str, language: str | None) -> bool:
+    """Whether `text` speaks as "I" outside quotation marks: a blogger's or columnist's own
+    voice ("I'm glad we got the verdict we got."), or a quotation that lost its marks. Shown
+    as a point it would read as the briefing's own statement, as a bare quotation would.
+
+    "I" after a capitalised word ("World War I", "Annex I") or before a full stop or hyphen
+    (an initial, "I-95") is not the pronoun.
+    """
+    pattern = _FIRST_PERSON.get(language or "")
+    if pattern is None:
+        return False
+    plain = _QUOTED.sub(" ", text)
+    for found in pattern.finditer(plain):
+        if found.group() == "I":
+            after = plain[found.end() : found.end() + 1]
+            before = plain[: found.start()].rstrip().rsplit(None, 1)
+            if after in ".-" and after or (before and before[-1][:1].isupper() and len(before) > 1):
+                continue
+        return True
+    return False
 
 
 def defects(text: str) -> int:
