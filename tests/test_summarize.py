@@ -340,6 +340,13 @@ def test_sentences_inside_a_quotation_that_another_sentence_opens_or_closes_are_
     assert [inside for _, inside in _inside('We have options. We will monitor the situation." The talks went on.')] == [
         True, True, False,  # an ASCII mark right after a sentence's end closes a quotation
     ]
+    # marks spaced out, as some copy writes them
+    assert [inside for _, inside in _inside('" This is a side street. We want a stop sign. "', "The meeting ended.")] == [
+        True, True, False,
+    ]
+    assert [inside for _, inside in _inside('" This is a side street. We want a stop sign, " Ana said. It rained.')] == [
+        True, True, False,  # as with any quotation, the sentence that closes it is inside too
+    ]
     assert [inside for _, inside in _inside("L'accord « est signé. Nous sommes prêts », a dit le ministre. Il est parti.")] == [
         False, True, False,
     ]
@@ -371,17 +378,20 @@ def test_a_sentence_that_is_all_quotation_from_its_start_to_past_its_end_has_no_
     assert [inside for _, inside in _inside('"We won. We are glad," he said. "It was hard," she said.')] == [True, True, False]
 
 
-def test_a_sentence_inside_a_quotation_is_never_a_point():
-    """Three outlets repeat a quotation's second sentence; its speaker is in the first."""
-    quote = "Told the victim's father, Tom Flynn: \"I'm glad it's over. I'm glad we got the verdict we got today in court.\""
+@pytest.mark.parametrize("marks_lost", [False, True])
+def test_a_sentence_inside_a_quotation_is_never_a_point(marks_lost):
+    """Three outlets repeat a quotation's second sentence; its speaker is in the first. When one
+    outlet's copy lost the quotation marks, its copy of the sentence is not shown either."""
+    quote = 'Told the victim\'s father, Tom Flynn: "It is over. The verdict the jury reached today in court was the right one."'
     articles = [
         Article(id=f"a{n}", title="Jury convicts man", date="2022-01-03", paragraphs=(
-            f"A jury in {town} convicted a man of murder in the death of his pregnant girlfriend on Monday.", quote,
+            f"A jury in {town} convicted a man of murder in the death of his pregnant girlfriend on Monday.",
+            quote.replace('"', "") if marks_lost and n == 2 else quote,
         ))
         for n, town in enumerate(["Tulsa", "Spiro", "Muskogee"])
     ]
     briefing = make_case(articles).briefing(100)
-    assert briefing.points and not any(p.text.startswith("I'm glad we got") for p in briefing.points)
+    assert briefing.points and not any(p.text.startswith("The verdict the jury") for p in briefing.points)
 
 
 def test_copies_of_a_report_whose_figures_were_updated_make_one_point():

@@ -213,12 +213,13 @@ def _collapse(
 ) -> list[int]:
     """One sentence per group of near-copies that may be shown, in pool order.
 
-    Candidates (not inside a quotation that other sentences open or close) are visited best
-    copy first (fewest signs of damage, then earliest); each one that is not a copy of a
-    kept sentence is kept, and its copies set aside.
+    Candidates (not inside a quotation that other sentences open or close, in any copy: one
+    outlet's copy may have lost the marks that show it) are visited best copy first (fewest
+    signs of damage, then earliest); each one that is not a copy of a kept sentence is kept,
+    and its copies set aside.
     """
     order = sorted(
-        (i for i, t in enumerate(texts) if t.candidate and not quoted[i]),
+        (i for i, t in enumerate(texts) if t.candidate and not any(quoted[j] for j in [i, *near[i]])),
         key=lambda i: (texts[i].defects, rank[pool[i].article_id], pool[i].index),
     )
     kept: list[int] = []

@@ -202,7 +202,7 @@ def in_quotations(text: str, spans: Sequence[tuple[int, int]]) -> list[bool]:
         if mark == "'":
             mark = "‘" if found.group("opens") else "’"
         elif mark == '"':
-            mark = _double_role(text, found.start())
+            mark = _double_role(text, found.start(), double is not None)
             if not mark or (mark == "”" and double is None and text[found.start() - 1] not in ".!?,…"):
                 # with nothing open, only a mark right after a sentence's end is sure to close a
                 # quotation; elsewhere it is too often something else (an inch, a Hebrew prefix)
@@ -242,15 +242,35 @@ def in_quotations(text: str, spans: Sequence[tuple[int, int]]) -> list[bool]:
     return inside
 
 
-def _double_role(text: str, at: int) -> str:
-    """An ASCII double quote as the typographic mark it stands for: opening where a word starts
-    after it, closing where one ends before it; none between two letters, where it marks an
-    abbreviation (Hebrew writes gershayim so: צה"ל), nor between two spaces, where it cannot
-    tell which."""
+def _double_role(text: str, at: int, is_open: bool) -> str:
+    """An ASCII double quote as the typographic mark it stands for (`is_open`: whether a double
+    quotation is open): opening where a word starts after it, closing where one ends before it;
+    none between two letters, where it marks an abbreviation (Hebrew writes gershayim so: צה"ל).
+
+    Between two spaces it tells which only where a sentence or paragraph starts or a sentence or
+    clause ends before it, as in copy that spaces its marks out ('" This is a side street. We
+    want a stop sign. "', 'green until 95th Avenue, " he said'): there it closes the open
+    quotation or opens one before a word; elsewhere it is nothing.
+    """
     before, after = text[at - 1 : at] or " ", text[at + 1 : at + 2] or " "
-    if (before.isalpha() and after.isalpha()) or (before.isspace() and after.isspace()):
+    if before.isspace() and after.isspace():
+        if not (at == 0 or before == "\n" or _ends_before(text, at)):
+            return ""
+        if is_open:
+            return "”"
+        return "“" if after == " " and text[at + 2 : at + 3].isalnum() else ""
+    if before.isalpha() and after.isalpha():
         return ""
     return "“" if (before.isspace() or before in "([—–-") and not after.isspace() else "”"
+
+
+def _ends_before(text: str, at: int) -> bool:
+    """Whether a sentence or clause ends right before `at`, or before one space there."""
+    before = text[max(0, at - 2) : at]
+    return before[-1:] in _CLAUSE_ENDS if not before[-1:].isspace() else before[:1] in _CLAUSE_ENDS
+
+
+_CLAUSE_ENDS = frozenset(".!?,…")
 
 
 def _spanned(inside: list[bool], opener: int, closer: int, bare: bool) -> None:
