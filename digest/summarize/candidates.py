@@ -3,7 +3,7 @@
 A point is shown alone, out of its article, so it has to stand on its own: long enough
 to say something, a statement that ends like one (not a question, not a heading or a
 caption without a full stop), not a quotation whose speaker is in another sentence, not an
-author's "I" (a blog's, a column's) outside quotation marks, and no leftover web clutter
+author's "I", "we" or "you" (a blog's, a column's) outside quotation marks, and no leftover web clutter
 (links, @handles, bullets of symbols, talk of a link that is gone).
 Whether a sentence is part of a quotation that other sentences open or close takes its
 paragraph (`in_quotations`).
@@ -49,33 +49,44 @@ def is_candidate(text: str, n: int | None = None, language: str | None = None) -
         return False
     if not _mostly_letters(text) or _starts_mid_sentence(text):
         return False
-    return not is_bare_quote(text) and not is_stamp(text) and not in_first_person(text, language)
+    return not is_bare_quote(text) and not is_stamp(text) and not in_own_voice(text, language)
 
 
-# Quoted words, to be left out of `in_first_person`: a closed quotation, or an open one to the
+# Quoted words, to be left out of `in_own_voice`: a closed quotation, or an open one to the
 # end of the sentence; a single quote opens one after a space only ("she said 'I ran").
 _QUOTED = re.compile(r"""“[^”]*(?:”|$)|«[^»]*(?:»|$)|"[^"]*(?:"|$)|(?:^|(?<=\s))[‘'][^’']*(?:[’'](?!\w)|$)""")
-# "I" and its forms, per language whose pronouns are listed here.
-_FIRST_PERSON = {"en": re.compile(r"\b(?:I(?:['’](?:m|ve|d|ll))?|me|my|mine|myself)\b|^My\b")}
+# The pronouns of the first and second person, per language whose pronouns are listed here
+# ("us", not "US"; "I" but not "i").
+_OWN_VOICE = {
+    "en": re.compile(
+        r"\b(?:I(?:['’](?:m|ve|d|ll))?|[Mm]e|[Mm]y|mine|myself|[Ww]e(?:['’](?:re|ve|ll|d))?|us|[Oo]urs?|ourselves"
+        r"|[Yy]ou(?:['’](?:re|ve|ll|d))?|[Yy]ours?|yoursel(?:f|ves))\b"
+    )
+}
 
 
-def in_first_person(text: str, language: str | None) -> bool:
-    """Whether `text` speaks as "I" outside quotation marks: a blogger's or columnist's own
-    voice ("I'm glad we got the verdict we got."), or a quotation that lost its marks. Shown
-    as a point it would read as the briefing's own statement, as a bare quotation would.
+def in_own_voice(text: str, language: str | None) -> bool:
+    """Whether `text` speaks as "I", "we" or "you" outside quotation marks: a blogger's or
+    columnist's own voice ("I'm glad we got the verdict we got.", "Go ahead and start throwing
+    your credit cards at the screen, folks."), or a quotation that lost its marks. Shown as a
+    point it would read as the briefing's own statement, as a bare quotation would.
 
-    "I" after a capitalised word ("World War I", "Annex I") or before a full stop or hyphen
-    (an initial, "I-95") is not the pronoun.
+    A capitalised pronoun right after a capitalised word is part of a name ("World War I",
+    "Annex I", the "Sea Me We 4" cable), and "I" before a full stop or hyphen an initial or a
+    road ("I-95").
     """
-    pattern = _FIRST_PERSON.get(language or "")
+    pattern = _OWN_VOICE.get(language or "")
     if pattern is None:
         return False
     plain = _QUOTED.sub(" ", text)
     for found in pattern.finditer(plain):
-        if found.group() == "I":
-            after = plain[found.end() : found.end() + 1]
-            before = plain[: found.start()].rstrip().rsplit(None, 1)
-            if after in ".-" and after or (before and before[-1][:1].isupper() and len(before) > 1):
+        word = found.group()
+        if word[0].isupper():
+            before = plain[: found.start()]
+            previous = before.rsplit(None, 1)[-1] if before.strip() else ""
+            if before[-1:] == " " and previous[:1].isupper() and previous[-1].isalnum():
+                continue
+            if word == "I" and plain[found.end() : found.end() + 1] in (".", "-"):
                 continue
         return True
     return False
