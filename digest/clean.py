@@ -39,6 +39,9 @@ _SENTENCE_END = frozenset('.!?…:;"”’\'»)]' + "।॥。！？؟")
 
 # A list bullet at the start of a line; the item text is kept.
 _BULLET = re.compile(r"[•●◦▪‣·*-]\s+")
+# The next item of a list run into one line ('* AP - "... 121,000." * BBC - "..."'): a bullet
+# after a sentence's end (not a dash, which also joins clauses).
+_RUN_ON_BULLET = re.compile(r"(?<=[.!?…\"”»])\s+[•●◦▪‣·*]\s+")
 # Share, read-more, comment-form, contact and navigation lines.
 _WIDGET = re.compile(
     r"(?:source link|read more\b.*|read the (?:full|original) (?:story|article)\b.*|leave a (?:reply|comment)"
@@ -145,8 +148,9 @@ def _split_lines(paragraphs: Sequence[str]) -> list[_Line]:
             bullet = None if _TWEET_SIGNATURE.fullmatch(text) else _BULLET.match(text)
             if bullet:
                 text = text[bullet.end() :]
-            if text:
-                lines.append(_Line(text, index, bullet=bool(bullet)))
+            for item in _RUN_ON_BULLET.split(text) if bullet else [text]:
+                if item:
+                    lines.append(_Line(item, index, bullet=bool(bullet)))
     return lines
 
 

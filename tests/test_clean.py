@@ -125,6 +125,11 @@ def test_embedded_tweet_and_its_signature_go_together():
 def test_bullets_lose_their_marker_and_become_paragraphs():
     assert cleaned("  • First point here.\n  - Second point here.\n* Third point here.") == (
         "First point here.", "Second point here.", "Third point here.")
+    # a list run into one line: each item after a sentence's end is a paragraph of its own
+    assert cleaned('* AP - "Confirmed deaths passed 121,000." * BBC - "At least 124,000 are dead." • UN - "Nearly 150,000."') == (
+        'AP - "Confirmed deaths passed 121,000."', 'BBC - "At least 124,000 are dead."', 'UN - "Nearly 150,000."')
+    assert cleaned("He wrote *this* in 2010. * Not a list: the line has no bullet of its own.") == (
+        "He wrote *this* in 2010. * Not a list: the line has no bullet of its own.",)
 
 
 def test_repeated_lines_keep_the_first():
