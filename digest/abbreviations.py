@@ -6,7 +6,8 @@ Punkt keeps an abbreviation's full stop inside the sentence when a capitalised w
 not a common sentence opener follows, so "He died last week. Smith said ..." and "shot in the
 chest. Police said ..." stayed one sentence, and a briefing could show two sentences as one
 point. `sentences` takes the ordinary words out of the model (`ORDINARY`, made by running this
-module) and adds the abbreviations of news copy it lacks (`NEWS`: "Lt.", "Cmdr.", "Mme").
+module) and adds the abbreviations of news copy it lacks (`NEWS`: "Lt.", "Cmdr.", "Mme", and
+Czech and Greek ones: "např.", "π.μ.").
 
 Run `python -m digest.abbreviations` (needs wordfreq) to write the list again: a word of the
 model's list is ordinary when it is all letters, has two or more, is not in `NEWS` and is used
@@ -38,6 +39,13 @@ NEWS = frozenset(
     pt pkwy sq bldg
     no nos vs etc approx est fig figs pp ed eds cf ca al et op cit ibid seq viz incl
     supra prop ext avg lb lbs oz mi gal qt tbsp tsp hr hrs yr yrs min sec
+    """.split()
+) | frozenset(
+    # the other languages' common abbreviations that a model trained on English lacks: Czech
+    # (např. "for example", tzv. "so-called", mld. "billion" ...) and Greek (π.μ. "a.m.")
+    """
+    např tzv atd resp tj mj apod popř tzn cca mld mil tis str sv
+    π.μ μ.μ π.χ κ.λπ
     """.split()
 )
 

@@ -66,6 +66,10 @@ _ACRONYM_END = regex.compile(r"(?:^|\s)(?:[\p{Arabic}\p{Hebrew}\p{Devanagari}]{1
 _DECIMAL_END = re.compile(r"(?<![\d.,])\d{1,3}\.$")
 
 
+# A first word that closes a bracket: what a cut inside brackets left of a word or an acronym.
+_CLOSING_WORD = re.compile(r"[^\s()]{1,15}\)")
+
+
 # A blank line ends a sentence even inside one paragraph (input that skipped cleaning).
 _BLANK_LINE = regex.compile(r"\n[^\S\n]*\n")
 
@@ -78,7 +82,7 @@ def _punkt_spans(paragraph: str) -> list[tuple[int, int]]:
         for _, (start, end) in tokenizer().tokenize_with_spans(block):
             start, end = block_start + start, block_start + end
             previous = spans[-1] if spans and spans[-1][0] >= block_start else None
-            if previous and _false_end(paragraph[previous[0] : previous[1]].rstrip(), paragraph[start : start + 1]):
+            if previous and _false_end(paragraph[previous[0] : previous[1]].rstrip(), paragraph[start:end]):
                 spans[-1] = (spans[-1][0], end)
             else:
                 spans.append((start, end))
@@ -86,10 +90,19 @@ def _punkt_spans(paragraph: str) -> list[tuple[int, int]]:
     return spans
 
 
-def _false_end(sentence: str, next_first: str) -> bool:
-    """Whether Punkt cut after `sentence` where no sentence ends (`next_first`: the next one's
-    first character): after a dotted acronym of a script without capitals, or inside a decimal."""
-    return bool(_ACRONYM_END.search(sentence) or (next_first.isdigit() and _DECIMAL_END.search(sentence)))
+def _false_end(sentence: str, following: str) -> bool:
+    """Whether Punkt cut after `sentence` where no sentence ends (`following`: the next piece it
+    cut): after a dotted acronym of a script without capitals, inside a decimal, or inside
+    brackets that the next piece's first word closes ("(in this case, iexplore. exe)",
+    "(डबल्यू. एफ़.पी)")."""
+    if _ACRONYM_END.search(sentence) or (following[:1].isdigit() and _DECIMAL_END.search(sentence)):
+        return True
+    return _in_brackets(sentence, following)
+
+
+def _in_brackets(before: str, after: str) -> bool:
+    """Whether a cut between `before` and `after` falls inside brackets that the first word after it closes."""
+    return before.count("(") > before.count(")") and _CLOSING_WORD.match(after) is not None
 
 
 def _spans(paragraph: str) -> list[tuple[int, int]]:
@@ -143,7 +156,8 @@ def _extra_ends(piece: str) -> list[int]:
     """Offsets inside `piece` after the sentence ends Punkt does not know, in order."""
     if not _EXTRA_SCRIPTS.search(piece):
         return []
-    return sorted({m.end() for m in _EXTRA_END.finditer(piece, overlapped=True) if 0 < m.end() < len(piece)})
+    ends = {m.end() for m in _EXTRA_END.finditer(piece, overlapped=True) if 0 < m.end() < len(piece)}
+    return sorted(end for end in ends if not _in_brackets(piece[:end], piece[end:]))
 
 
 def split(article: Article) -> tuple[Sentence, ...]:

@@ -79,6 +79,8 @@ def test_an_ordinary_word_before_a_name_ends_the_sentence(first, second):
         "Microsoft Corp. said on Feb. 11 that approx. 5 million users were hit.",
         "Vancouver police Const. Tim Fanning told a news conference.",
         "Mme Lagarde met Gov. Brown in Sacramento, Calif. on Monday.",
+        "Vláda schválila tzv. Pražský plán a další kroky.",  # Czech and Greek ones the English model lacks
+        "Ο μετασεισμός έγινε στις 08:32:22 UTC (04:32:22 π.μ. Τοπική ώρα) στη Χιλή.",
     ],
 )
 def test_abbreviations_of_news_stay_inside_the_sentence(sentence):
@@ -92,6 +94,19 @@ def test_the_ordinary_words_are_words_and_no_abbreviation_of_news():
     assert all(word.isalpha() and word == word.lower() for word in abbreviations.ORDINARY)
     assert not abbreviations.ORDINARY & abbreviations.NEWS
     assert {"week", "chest", "york", "reports", "cent"} <= abbreviations.ORDINARY
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The number after the process name (in this case, iexplore. exe) is its ID.",
+        "हैती की महिलाओं को विश्व खाद्य कार्यक्रम (डबल्यू. एफ़.पी) ने खाना वितरण करना शुरू कर दिया है।",
+        "דובר מטעם הוועד האולימפי הבינלאומי (איי. או.סי) אמר כי הארגון מודאג.",
+    ],
+)
+def test_a_full_stop_inside_brackets_that_the_next_word_closes_ends_no_sentence(sentence):
+    assert texts(sentence) == [sentence]
+    assert texts("He left (early). Smith stayed.") == ["He left (early).", "Smith stayed."]
 
 
 def test_a_decimal_whose_point_was_spaced_out_does_not_end_a_sentence():
