@@ -307,6 +307,7 @@ def test_candidates_skip_questions_clutter_fragments_and_bare_quotes():
         ("Industrial nations, known as Annex I nations, must cut their emissions.", False),
         ("The crash closed I-95 north of Boston for six hours on Monday.", False),
         ("Soon, with co-author Ann Kamel, I embarked on writing her biography.", True),
+        ("Surely I was about to meet a woman who considered herself a victim.", True),
         ("We doubt the company would shut out its rival from the new chips.", True),
         ("Go ahead and start throwing your credit cards at the screen, folks.", True),
         ("The team has always been a positive contributor to our community.", True),

@@ -71,9 +71,9 @@ def in_own_voice(text: str, language: str | None) -> bool:
     your credit cards at the screen, folks."), or a quotation that lost its marks. Shown as a
     point it would read as the briefing's own statement, as a bare quotation would.
 
-    A capitalised pronoun right after a capitalised word is part of a name ("World War I",
-    "Annex I", the "Sea Me We 4" cable), and "I" before a full stop or hyphen an initial or a
-    road ("I-95").
+    A capitalised pronoun right after a capitalised word other than the first is part of a name
+    ("World War I", "Annex I", the "Sea Me We 4" cable), and "I" before a full stop or hyphen an
+    initial or a road ("I-95").
     """
     pattern = _OWN_VOICE.get(language or "")
     if pattern is None:
@@ -82,9 +82,9 @@ def in_own_voice(text: str, language: str | None) -> bool:
     for found in pattern.finditer(plain):
         word = found.group()
         if word[0].isupper():
-            before = plain[: found.start()]
-            previous = before.rsplit(None, 1)[-1] if before.strip() else ""
-            if before[-1:] == " " and previous[:1].isupper() and previous[-1].isalnum():
+            words_before = plain[: found.start()].split()
+            previous = words_before[-1] if len(words_before) > 1 else ""  # not the sentence's first word ("Surely I was")
+            if plain[found.start() - 1 : found.start()] == " " and previous[:1].isupper() and previous[-1].isalnum():
                 continue
             if word == "I" and plain[found.end() : found.end() + 1] in (".", "-"):
                 continue
