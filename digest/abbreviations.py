@@ -1,6 +1,6 @@
 """Which words ending in a full stop are abbreviations, for the sentence splitter.
 
-nupunkt's model learned its 5,865 abbreviations from legal and government text, and about 600
+nupunkt's model learned its 5,865 abbreviations from legal and government text, and about 640
 of them are ordinary English words: "week", "chest", "bank", "york", "reports", "ago", "all".
 Punkt keeps an abbreviation's full stop inside the sentence when a capitalised word that is
 not a common sentence opener follows, so "He died last week. Smith said ..." and "shot in the
@@ -17,6 +17,7 @@ abbreviations that common ("corp", "sept", "gov", "calif") are in `NEWS`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 ORDINARY_FILE = Path(__file__).with_name("ordinary_words.txt")
@@ -58,7 +59,7 @@ def _read_ordinary() -> frozenset[str]:
 ORDINARY = _read_ordinary()
 
 
-def ordinary_words(abbreviations: frozenset[str], zipf) -> list[str]:
+def ordinary_words(abbreviations: frozenset[str], zipf: Callable[[str], float]) -> list[str]:
     """The words of `abbreviations` that are ordinary English words (`zipf`: word -> Zipf frequency)."""
     return sorted(a for a in abbreviations if a.isalpha() and len(a) >= 2 and a not in NEWS and zipf(a) >= MIN_ZIPF)
 

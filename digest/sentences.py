@@ -2,10 +2,9 @@
 
 nupunkt (pure Python, offline) does the Punkt work, with the abbreviations of news copy
 rather than the ordinary words its model takes for abbreviations (`abbreviations`); sentences
-never cross a paragraph,
-and scripts that end sentences with their own marks (Devanagari danda, CJK full stops,
-Arabic question mark) are split on those marks as well. A dateline or publication stamp run
-into a paragraph's first sentence (`openers`) is a sentence of its own.
+never cross a paragraph, and scripts that end sentences with their own marks (Devanagari
+danda, CJK full stops, Arabic question mark) are split on those marks as well. A dateline or
+publication stamp run into a paragraph's first sentence (`openers`) is a sentence of its own.
 """
 
 from __future__ import annotations
@@ -33,6 +32,7 @@ def tokenizer() -> nupunkt.PunktSentenceTokenizer:
         found.remove_abbreviation(word)
     found.add_abbreviations(sorted(abbreviations.NEWS))
     return found
+
 
 # Sentence ends that Punkt (trained on English) does not know; a cut goes after the match.
 # Searched with overlapped=True: a match never hides the context of the next one, and starting

@@ -3,8 +3,8 @@
 A point is shown alone, out of its article, so it has to stand on its own: long enough
 to say something, a statement that ends like one (not a question, not a heading or a
 caption without a full stop), not a quotation whose speaker is in another sentence, not an
-author's "I", "we" or "you" (a blog's, a column's) outside quotation marks, and no leftover web clutter
-(links, @handles, bullets of symbols, talk of a link that is gone).
+author's "I", "we" or "you" (a blog's, a column's) outside quotation marks, and no leftover
+web clutter (links, @handles, bullets of symbols, talk of a link that is gone).
 Whether a sentence is part of a quotation that other sentences open or close takes its
 paragraph (`in_quotations`).
 """
