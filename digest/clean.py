@@ -38,10 +38,11 @@ MAX_CREDIT_WORDS = 12
 _SENTENCE_END = frozenset('.!?…:;"”’\'»)]' + "।॥。！？؟")
 
 # A list bullet at the start of a line; the item text is kept.
-_BULLET = re.compile(r"[•●◦▪‣·*-]\s+")
+_BULLET_MARKS = "•●◦▪‣·*"
+_BULLET = re.compile(rf"[{_BULLET_MARKS}-]\s+")
 # The next item of a list run into one line ('* AP - "... 121,000." * BBC - "..."'): a bullet
 # after a sentence's end (not a dash, which also joins clauses).
-_RUN_ON_BULLET = re.compile(r"(?<=[.!?…\"”»])\s+[•●◦▪‣·*]\s+")
+_RUN_ON_BULLET = re.compile(rf"(?<=[.!?…\"”»])\s+[{_BULLET_MARKS}]\s+")
 # Share, read-more, comment-form, contact and navigation lines.
 _WIDGET = re.compile(
     r"(?:source link|read more\b.*|read the (?:full|original) (?:story|article)\b.*|leave a (?:reply|comment)"

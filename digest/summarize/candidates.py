@@ -214,7 +214,7 @@ def in_quotations(text: str, spans: Sequence[tuple[int, int]]) -> list[bool]:
             mark = "‘" if found.group("opens") else "’"
         elif mark == '"':
             mark = _double_role(text, found.start(), double is not None)
-            if not mark or (mark == "”" and double is None and text[found.start() - 1] not in ".!?,…"):
+            if not mark or (mark == "”" and double is None and not _ends_before(text, found.start())):
                 # with nothing open, only a mark right after a sentence's end is sure to close a
                 # quotation; elsewhere it is too often something else (an inch, a Hebrew prefix)
                 continue
@@ -275,13 +275,13 @@ def _double_role(text: str, at: int, is_open: bool) -> str:
     return "“" if (before.isspace() or before in "([—–-") and not after.isspace() else "”"
 
 
+_CLAUSE_ENDS = frozenset(".!?,…")
+
+
 def _ends_before(text: str, at: int) -> bool:
     """Whether a sentence or clause ends right before `at`, or before one space there."""
     before = text[max(0, at - 2) : at]
     return before[-1:] in _CLAUSE_ENDS if not before[-1:].isspace() else before[:1] in _CLAUSE_ENDS
-
-
-_CLAUSE_ENDS = frozenset(".!?,…")
 
 
 def _spanned(inside: list[bool], opener: int, closer: int, bare: bool) -> None:
