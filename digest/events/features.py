@@ -35,6 +35,7 @@ TITLE_WEIGHT = 3  # the headline, counted as this many copies of itself
 LEAD_WEIGHT = 2  # the first LEAD_PARAGRAPHS paragraphs
 LEAD_PARAGRAPHS = 2
 NAME_WEIGHT = 1.0  # the name-and-number block next to the word block (1 = as heavy)
+PARAGRAPH_CACHE = 4096  # paragraphs whose terms a process keeps (`_paragraph_terms`)
 
 
 def _char_ranges(flags: bytes) -> str:
@@ -103,18 +104,40 @@ def terms(article: Article) -> Terms:
     """The weighted term counts of `article` (in its own language's stop words)."""
     stops = stop_words(article.language.casefold())
     paragraphs = article.paragraphs
-    parts = (article.title, "\n".join(paragraphs[:LEAD_PARAGRAPHS]), "\n".join(paragraphs[LEAD_PARAGRAPHS:]))
+    parts = ((article.title,), paragraphs[:LEAD_PARAGRAPHS], paragraphs[LEAD_PARAGRAPHS:])
     # Weights are small integers: counting a part's tokens that many times over keeps the
     # weighted count in C (and the terms in the order they first appear).
     word_counts: Counter[str] = Counter()
     name_counts: Counter[str] = Counter()
-    for weight, text in zip((TITLE_WEIGHT, LEAD_WEIGHT, 1), parts):
-        words = list(filterfalse(stops.__contains__, _WORD.findall(text.casefold())))
-        found_names = names(text, stops)
+    for weight, part in zip((TITLE_WEIGHT, LEAD_WEIGHT, 1), parts):
+        words: list[str] = []
+        runs: list[str] = []
+        numbers: list[str] = []
+        # A part is its paragraphs joined by line breaks; each one after the first is looked at
+        # behind the line break that precedes it there, which is all `names` sees of the one before.
+        for number, paragraph in enumerate(part):
+            found = _paragraph_terms(paragraph if number == 0 else "\n" + paragraph, stops)
+            words += found[0]
+            runs += found[1]
+            numbers += found[2]
+        found_names = runs + numbers
         for _ in range(weight):
             word_counts.update(words)
             name_counts.update(found_names)
     return Terms(*_hashed(word_counts, b"w"), *_hashed(name_counts, b"n"))
+
+
+@lru_cache(maxsize=PARAGRAPH_CACHE)
+def _paragraph_terms(text: str, stops: frozenset[str]) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+    """The words (stop words left out), names and "#"-numbers of one paragraph of a part.
+
+    Kept for the paragraphs seen last, as `sentences` keeps their splits: wire copy repeats
+    paragraphs word for word, and the pipeline hands a worker the articles that share
+    paragraphs one after another. No token, name or number crosses a line break, so a part's
+    terms are its paragraphs' in order (names first, then numbers, as `names` lists them).
+    """
+    runs, numbers = _names_and_numbers(text, stops)
+    return tuple(filterfalse(stops.__contains__, _WORD.findall(text.casefold()))), tuple(runs), tuple(numbers)
 
 
 def _hashed(counts: Mapping[str, float], kind: bytes) -> tuple[np.ndarray, np.ndarray]:
@@ -150,6 +173,12 @@ def names(text: str, stops: frozenset[str] = frozenset()) -> list[str]:
     weekday names split a run ("Hasim Rahman Saturday" -> "hasim rahman"); a run of several
     words all in capitals is a shouted headline, not a name.
     """
+    runs, numbers = _names_and_numbers(text, stops)
+    return runs + numbers
+
+
+def _names_and_numbers(text: str, stops: frozenset[str]) -> tuple[list[str], list[str]]:
+    """`names` of `text`: the names of its capitalised runs, and its "#"-numbers."""
     found: list[str] = []
     for match in _NAME.finditer(text):
         start = match.start()
@@ -158,8 +187,7 @@ def names(text: str, stops: frozenset[str] = frozenset()) -> list[str]:
         inside, opening = _run_names(match.group(), stops)
         # where the sentence starts only matters when the run's first word is a stop word
         found += opening if opening is not inside and _starts_sentence(text, start) else inside
-    found += ["#" + number for number in _NUMBER.findall(text)]
-    return found
+    return found, ["#" + number for number in _NUMBER.findall(text)]
 
 
 @lru_cache(maxsize=1 << 16)
