@@ -519,6 +519,11 @@ class _Pages:
         # The last build's views and pages, in two queries rather than two per event: a rebuild
         # needs nearly all of them, and a cold build finds none.
         self.known_views: dict[str, BriefingView] = store.get_all("view")
+        # Each briefing's pages by path, with their cache keys: a briefing the last build showed
+        # with these templates needs neither its pages planned nor their inputs hashed again.
+        self.known_paths: dict[str, dict[str, str]] = store.get_all("paths")
+        self.made_paths: dict[str, dict[str, str]] = {}
+        self.paths_keys: list[str] = []
         self.texts: dict[str, str] = store.get_all("page")  # cache key -> Markdown
         self.views: dict[str, BriefingView] = {}  # by event id
         self.made_views: dict[str, BriefingView] = {}  # by cache key, for the cache
@@ -537,8 +542,16 @@ class _Pages:
             view = self.made_views[view_key] = pages.briefing_view(briefing, self.articles)
         self.views[briefing.event_id] = view
         self.view_keys.append(view_key)
-        corpus = self.corpus
-        self._render(pages.event_pages(briefing, view, self.env, self.articles, corpus.sentences, corpus.keys, key))
+        # The pages follow from the briefing, its articles (both in `key`) and the templates.
+        paths_key = cache.key("paths", key, self.version)
+        self.paths_keys.append(paths_key)
+        known = self.known_paths.get(paths_key)
+        if known is not None and all(k in self.texts for k in known.values()):
+            self.keys.update(known)
+        else:
+            corpus = self.corpus
+            planned = pages.event_pages(briefing, view, self.env, self.articles, corpus.sentences, corpus.keys, key)
+            self.made_paths[paths_key] = self._render(planned)
         # Into the cache a batch at a time while the workers summarise, rather than all at the
         # end, when nothing else is left to do.
         if len(self.made) >= CACHE_BATCH:
@@ -551,21 +564,25 @@ class _Pages:
         self._render(pages.site_pages(result, self.env, self.views))
         self._store_made()
         self.store.keep_only("view", self.view_keys)
+        self.store.keep_only("paths", self.paths_keys)
         self.store.keep_only("page", self.keys.values())
         return {path: self.texts[key] for path, key in sorted(self.keys.items())}
 
     def _store_made(self) -> None:
         """Put the views and pages made since the last call into the cache."""
         self.store.put_many("view", self.made_views)
+        self.store.put_many("paths", self.made_paths)
         self.store.put_many("page", self.made)
-        self.made, self.made_views = {}, {}
+        self.made, self.made_views, self.made_paths = {}, {}, {}
 
-    def _render(self, planned: Mapping[str, Page]) -> None:
+    def _render(self, planned: Mapping[str, Page]) -> dict[str, str]:
+        """Render the planned pages that are not in the cache; their cache keys by path."""
         keys = {path: cache.key("page", path, page.inputs, self.version) for path, page in planned.items()}
         for path, page in planned.items():
             if keys[path] not in self.texts:
                 self.texts[keys[path]] = self.made[keys[path]] = page.make()
         self.keys.update(keys)
+        return keys
 
 
 def cluster_records(records: Sequence[dict], progress: bool = False) -> tuple[list[tuple[str, str]], list[Notice]]:

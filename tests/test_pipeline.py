@@ -103,6 +103,9 @@ def test_a_file_name_that_is_not_utf8_is_recorded_and_known_again(tmp_path, monk
 def test_a_rebuild_starts_no_worker_it_does_not_need(tmp_path, monkeypatch):
     seeds = copy_seeds(tmp_path / "seeds", sorted(SEEDS.iterdir()))
     monkeypatch.setattr(pipeline, "_POOL_THRESHOLD", 1)  # the seeds count as a large corpus
+    # every file counts as settled: one copied less than two seconds before the rebuild would
+    # be read again, on the workers (the suite failed so once, on a busy machine)
+    monkeypatch.setattr(pipeline, "SETTLED_NS", 0)
     started: list[bool] = []
     pool = pipeline._pool
     monkeypatch.setattr(pipeline, "_pool", lambda: started.append(True) or pool())
@@ -200,6 +203,29 @@ def test_a_cached_rebuild_writes_what_a_cold_build_writes_and_only_that(tmp_path
     assert report.written == len(warm) - 1 - len(untouched)  # all but the manifest and the untouched
     quake = next(p for p in warm if p.startswith("briefings/") and "earthquake" in p)
     assert quake in untouched  # an event no edit reached keeps its page as it was
+
+
+def test_a_rebuild_plans_the_pages_of_changed_briefings_only_and_all_after_a_template_edit(tmp_path, monkeypatch):
+    seeds = copy_seeds(tmp_path / "seeds", sorted(SEEDS.iterdir()))
+    _write_story(seeds, "quake.md", "Wire", "Earthquake shakes coastal town", "A strong earthquake shook the coastal town of Ayvalik on Tuesday, damaging old houses. Rescue teams searched the rubble through the night.")
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    cache_dir = tmp_path / "cache"
+    pipeline.build(seeds, tmp_path / "out", templates=templates, cache_dir=cache_dir)
+    planned: list[str] = []
+    event_pages = pages.event_pages
+    monkeypatch.setattr(pages, "event_pages", lambda briefing, *a: planned.append(briefing.title) or event_pages(briefing, *a))
+
+    _write_story(seeds, "storm.md", "Wire", "Storm floods river valley", "Heavy rain flooded the river valley on Wednesday and cut off three villages. The army sent boats to carry people out.")
+    pipeline.build(seeds, tmp_path / "out", templates=templates, cache_dir=cache_dir)
+    assert len(planned) == 1 and "flood" in planned[0].lower()  # the new event's pages only
+
+    planned.clear()
+    (templates / "article.md.j2").write_text("{{ article.title }}\n", encoding="utf-8")
+    pipeline.build(seeds, tmp_path / "out", templates=templates, cache_dir=cache_dir)
+    assert len(planned) == 3  # every briefing's pages again
+    pipeline.build(seeds, tmp_path / "cold", templates=templates)
+    assert _tree(tmp_path / "out") == _tree(tmp_path / "cold")
 
 
 def test_articles_the_corpus_rules_change_are_split_again(tmp_path):

@@ -72,8 +72,7 @@ def nearest(vectors: sp.csr_matrix, days: np.ndarray, k: int, floor: float) -> N
     ordered = vectors[order].tocsr()
     ordered_days = days[order]
     dated = int(np.count_nonzero(~np.isnan(days)))
-    query = _heaviest_terms(ordered, QUERY_TERMS)
-    searched = _heaviest_terms(ordered, SEARCHED_TERMS)
+    query, searched = _heaviest_terms(ordered, (QUERY_TERMS, SEARCHED_TERMS))
     window = decay_window(floor)
     found: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
     for start, stop in _blocks(dated, n):
@@ -97,13 +96,21 @@ def _blocks(dated: int, n: int) -> list[tuple[int, int]]:
     return [(a, b) for a, b in zip(edges, edges[1:]) if b > a]
 
 
-def _heaviest_terms(matrix: sp.csr_matrix, keep: int) -> sp.csr_matrix:
-    """`matrix` with only the `keep` largest entries of each row."""
+def _heaviest_terms(matrix: sp.csr_matrix, keeps: Sequence[int]) -> list[sp.csr_matrix]:
+    """`matrix` with only the `keep` largest entries of each row, for each `keep` of `keeps`.
+
+    One sort for all: a row's best `keep` entries are the first `keep` of its best max(keeps).
+    """
     row_of = np.repeat(np.arange(matrix.shape[0]), np.diff(matrix.indptr))
-    kept = top_per_row(row_of, matrix.data, keep)
-    return sp.csr_matrix(
-        (matrix.data[kept], (row_of[kept], matrix.indices[kept])), shape=matrix.shape
-    )
+    best = top_per_row(row_of, matrix.data, max(keeps))
+    rows = row_of[best]
+    first = np.searchsorted(rows, rows, side="left")  # `best` runs row by row
+    rank = np.arange(len(best)) - first
+    found = []
+    for keep in keeps:
+        kept = best[rank < keep]
+        found.append(sp.csr_matrix((matrix.data[kept], (row_of[kept], matrix.indices[kept])), shape=matrix.shape))
+    return found
 
 
 def _candidates(query, searched, days, start, stop, ranges) -> tuple[np.ndarray, np.ndarray]:
