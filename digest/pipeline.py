@@ -571,8 +571,8 @@ class _Pages:
     def _store_made(self) -> None:
         """Put the views and pages made since the last call into the cache."""
         self.store.put_many("view", self.made_views)
-        self.store.put_many("paths", self.made_paths)
         self.store.put_many("page", self.made)
+        self.store.put_many("paths", self.made_paths)  # after the pages they name: a killed build leaves none without them
         self.made, self.made_views, self.made_paths = {}, {}, {}
 
     def _render(self, planned: Mapping[str, Page]) -> dict[str, str]:

@@ -103,9 +103,6 @@ def test_a_file_name_that_is_not_utf8_is_recorded_and_known_again(tmp_path, monk
 def test_a_rebuild_starts_no_worker_it_does_not_need(tmp_path, monkeypatch):
     seeds = copy_seeds(tmp_path / "seeds", sorted(SEEDS.iterdir()))
     monkeypatch.setattr(pipeline, "_POOL_THRESHOLD", 1)  # the seeds count as a large corpus
-    # every file counts as settled: one copied less than two seconds before the rebuild would
-    # be read again, on the workers (the suite failed so once, on a busy machine)
-    monkeypatch.setattr(pipeline, "SETTLED_NS", 0)
     started: list[bool] = []
     pool = pipeline._pool
     monkeypatch.setattr(pipeline, "_pool", lambda: started.append(True) or pool())

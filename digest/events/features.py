@@ -116,10 +116,10 @@ def terms(article: Article) -> Terms:
         # A part is its paragraphs joined by line breaks; each one after the first is looked at
         # behind the line break that precedes it there, which is all `names` sees of the one before.
         for number, paragraph in enumerate(part):
-            found = _paragraph_terms(paragraph if number == 0 else "\n" + paragraph, stops)
-            words += found[0]
-            runs += found[1]
-            numbers += found[2]
+            found_words, found_runs, found_numbers = _paragraph_terms(paragraph if number == 0 else "\n" + paragraph, stops)
+            words += found_words
+            runs += found_runs
+            numbers += found_numbers
         found_names = runs + numbers
         for _ in range(weight):
             word_counts.update(words)
