@@ -97,18 +97,13 @@ def _blocks(dated: int, n: int) -> list[tuple[int, int]]:
 
 
 def _heaviest_terms(matrix: sp.csr_matrix, keeps: Sequence[int]) -> list[sp.csr_matrix]:
-    """`matrix` with only the `keep` largest entries of each row, for each `keep` of `keeps`.
-
-    One sort for all: a row's best `keep` entries are the first `keep` of its best max(keeps).
-    """
+    """`matrix` with only the `keep` largest entries of each row, for each `keep` of `keeps`:
+    one sort for all of them."""
     row_of = np.repeat(np.arange(matrix.shape[0]), np.diff(matrix.indptr))
-    best = top_per_row(row_of, matrix.data, max(keeps))
-    rows = row_of[best]
-    first = np.searchsorted(rows, rows, side="left")  # `best` runs row by row
-    rank = np.arange(len(best)) - first
+    order, rank = ranked_per_row(row_of, matrix.data)
     found = []
     for keep in keeps:
-        kept = best[rank < keep]
+        kept = order[rank < keep]
         found.append(sp.csr_matrix((matrix.data[kept], (row_of[kept], matrix.indices[kept])), shape=matrix.shape))
     return found
 
@@ -152,8 +147,15 @@ def top_per_row(rows: np.ndarray, scores: np.ndarray, keep: int) -> np.ndarray:
 
     `rows` are non-negative ints; equal scores keep their input order (which is deterministic).
     """
+    order, rank = ranked_per_row(rows, scores)
+    return order[rank < keep]
+
+
+def ranked_per_row(rows: np.ndarray, scores: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Every index ordered by row then score descending (as `top_per_row`), and each one's
+    0-based rank within its row."""
     if len(rows) == 0:
-        return np.zeros(0, dtype=int)
+        return np.zeros(0, dtype=int), np.zeros(0, dtype=int)
     # One stable sort on a composite key: the row, then the score descending within it.
     key = rows * 4.0 - np.clip(scores, 0.0, 2.0)
     order = np.argsort(key, kind="stable")
@@ -162,4 +164,4 @@ def top_per_row(rows: np.ndarray, scores: np.ndarray, keep: int) -> np.ndarray:
     first[0] = True
     np.not_equal(sorted_rows[1:], sorted_rows[:-1], out=first[1:])
     row_start = np.maximum.accumulate(np.where(first, np.arange(len(order)), 0))
-    return order[np.arange(len(order)) - row_start < keep]
+    return order, np.arange(len(order)) - row_start
