@@ -169,6 +169,51 @@ def test_cache_puts_put_off_are_written_at_flush_or_close(tmp_path):
     again.close()
 
 
+def test_a_cache_file_that_is_no_store_is_reported_and_started_again(tmp_path, capsys):
+    path = tmp_path / "c.sqlite"
+    path.write_bytes(b"left here by something else " * 200)
+    store = cache.Cache(path)
+    assert store.get_all("ns") == {}
+    store.put_many("ns", {"a": 1})
+    store.close()
+    assert f"{path}: rebuild cache unreadable (file is not a database)" in capsys.readouterr().err
+    again = cache.Cache(path)
+    assert again.get_all("ns") == {"a": 1}
+    again.close()
+
+
+def test_a_cache_damaged_inside_misses_and_is_started_again(tmp_path, capsys):
+    """A file whose pages were half written (a power loss: the cache does not sync) reads as
+    empty where the damage is met, and is a working store again from then on."""
+    path = tmp_path / "c.sqlite"
+    store = cache.Cache(path)
+    store.put_many("pages", {f"p{i}": "text " * 2000 for i in range(200)})
+    store.close()
+    data = bytearray(path.read_bytes())
+    page = 4096
+    data[2 * page : len(data) - page] = bytes(len(data) - 3 * page)  # every page but the first and the last zeroed
+    path.write_bytes(bytes(data))
+    store = cache.Cache(path)
+    assert capsys.readouterr().err == ""  # the header still reads: the damage is met later
+    assert store.get_all("pages") == {}
+    assert "rebuild cache unreadable (database disk image is malformed)" in capsys.readouterr().err
+    store.put_many("pages", {"p0": "again"})
+    store.close()
+    again = cache.Cache(path)
+    assert again.get_all("pages") == {"p0": "again"}
+    again.close()
+
+
+def test_a_build_with_a_damaged_cache_equals_a_cold_build(tmp_path, capsys):
+    seeds = copy_seeds(tmp_path / "seeds", sorted(SEEDS.iterdir()))
+    (tmp_path / "cache").mkdir()
+    (tmp_path / "cache" / "cache.sqlite").write_bytes(b"\x00garbage" * 1000)
+    pipeline.build(seeds, tmp_path / "warm", cache_dir=tmp_path / "cache")
+    assert "rebuild cache unreadable" in capsys.readouterr().err
+    pipeline.build(seeds, tmp_path / "cold")
+    assert _tree(tmp_path / "warm") == _tree(tmp_path / "cold")
+
+
 def _tree(out: Path) -> dict[str, bytes]:
     return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
 
