@@ -14,6 +14,7 @@ import functools
 import http.server
 import os
 import re
+import signal
 import socket
 import subprocess
 import sys
@@ -208,7 +209,9 @@ Geologists warned that the eruption could resume, although seismic activity had 
 def test_serve_picks_up_a_new_article(browser, tmp_path):
     project = copy_project(tmp_path / "project")
     port = _free_port()
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    scratch = tmp_path / "tmp"  # where the server's temporary folders go
+    scratch.mkdir()
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "TMPDIR": str(scratch)}
     server = subprocess.Popen(
         [sys.executable, "-m", "mkdocs", "serve", "-f", str(project / "mkdocs.yml"), "-a", f"127.0.0.1:{port}"],
         cwd=project, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
@@ -234,9 +237,11 @@ def test_serve_picks_up_a_new_article(browser, tmp_path):
             watched.close()
         assert watched.foreign == []
     finally:
-        server.terminate()
+        server.send_signal(signal.SIGINT)  # Ctrl-C, as a user stops it
         try:
             server.wait(timeout=20)
         except subprocess.TimeoutExpired:
             server.kill()
             server.wait()
+    # The page sources of the last build (the plugin's) and the served site (MkDocs') go with it.
+    assert sorted(p.name for p in scratch.iterdir()) == []
