@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -23,6 +24,17 @@ from .models import Notice
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     return args.run(args)
+
+
+def run() -> None:
+    """`main` as a program (the `digest` command, `python -m digest.cli`): once the command is
+    done, the process ends without taking its objects apart one by one, which after a build of
+    10,000 articles took Python a quarter of a second (0.22-0.27 s). Nothing is left to do then:
+    every file is written and closed, the cache too, and the worker pool is stopped."""
+    code = main()
+    for stream in (sys.stdout, sys.stderr):
+        stream.flush()
+    os._exit(code)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -169,4 +181,4 @@ class _NoClose:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    run()

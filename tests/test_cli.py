@@ -36,6 +36,24 @@ def test_help_explains_every_command_and_option():
     assert "--output" in digest("cluster", "--help").stdout
 
 
+def test_every_line_written_to_a_pipe_arrives_before_the_program_ends():
+    """The program ends without Python's clean-up (`cli.run`): what it buffered still arrives."""
+    records = [{"id": f"r{i}", "title": f"Storm {i} hits town {i}", "text": f"Storm {i} hit town {i} on Monday."} for i in range(2000)]
+    done = digest("cluster", "-", stdin="\n".join(json.dumps(r) for r in records))
+    assert done.returncode == 0, done.stderr
+    assert [json.loads(line)["id"] for line in done.stdout.splitlines()] == [r["id"] for r in records]
+
+
+def test_strict_exit_status_comes_through(tmp_path):
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    (seeds / "empty.txt").write_text("", encoding="utf-8")
+    (seeds / "story.txt").write_text("Storm hits town\n2022-01-03\n\nA storm hit the town on Monday.\n", encoding="utf-8")
+    args = ("build", "--seeds", str(seeds), "--out", str(tmp_path / "out"), "--no-cache")
+    assert digest(*args).returncode == 0
+    assert digest(*args, "--strict").returncode == 1
+
+
 def test_cluster_puts_the_seeds_in_one_event_and_keeps_ids_and_order(tmp_path):
     records = seed_records()
     source = tmp_path / "articles.jsonl"
