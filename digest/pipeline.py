@@ -284,11 +284,16 @@ class _FileKeys:
 
 def _file_key(path: Path, relative: str) -> tuple[str, bool]:
     """A hash of the file's name and bytes, and whether it could be read."""
+    return _hashed_file(path, relative)[:2]
+
+
+def _hashed_file(path: Path, relative: str) -> tuple[str, bool, bytes | None]:
+    """`_file_key`, and the file's bytes (None when it could not be read)."""
     try:
         content = path.read_bytes()
     except OSError as error:  # unreadable: never cached, read_file reports it
-        return cache.key("unreadable", relative, str(error), time.time_ns()), False
-    return cache.key("file", relative, content), True
+        return cache.key("unreadable", relative, str(error), time.time_ns()), False, None
+    return cache.key("file", relative, content), True, content
 
 
 _Read = tuple[list[Article], list[Notice], list[tuple[int, ...]]]  # what a file gave, as cached
@@ -298,8 +303,8 @@ def _read_one(job: tuple[Path, Path, str | None]) -> tuple[str | None, bool, _Re
     """(the file's key and whether it was readable, when `relative` is given; its cleaned articles,
     notices and the articles' `clean.paragraph_keys`)."""
     path, root, relative = job
-    key, readable = _file_key(path, relative) if relative is not None else (None, True)
-    articles, notices = read.read_file(path, root)
+    key, readable, content = _hashed_file(path, relative) if relative is not None else (None, True, None)
+    articles, notices = read.read_file(path, root, content)  # the bytes just hashed, not read again
     cleaned = [clean.clean_article(a) for a in articles]
     return key, readable, (cleaned, notices, [clean.paragraph_keys(a) for a in cleaned])
 

@@ -633,19 +633,25 @@ class _Input:
         return text, [Notice(self.rel, warning)] if warning else []
 
 
-def read_file(path: Path, root: Path) -> tuple[list[Article], list[Notice]]:
-    """The articles of one file and the Notices about it. Never raises."""
+def read_file(path: Path, root: Path, data: bytes | None = None) -> tuple[list[Article], list[Notice]]:
+    """The articles of one file and the Notices about it. Never raises.
+
+    `data`: the file's bytes, when the caller has read them already (the pipeline hashes each
+    file first): not read a second time."""
     path, root = Path(path), Path(root)
     rel = path.relative_to(root).as_posix() if path.is_relative_to(root) else path.name
     reader = _READERS.get(path.suffix.lower())
     if reader is None:
         return [], [Notice(rel, f"unsupported file type '{path.suffix or '(none)'}'", skipped=True)]
     cap = MAX_FILE_BYTES if reader in _RECORD_READERS else MAX_PAGE_BYTES
-    try:
-        with path.open("rb") as handle:
-            data = handle.read(cap + 1)
-    except OSError as error:
-        return [], [Notice(rel, f"cannot be read ({error.strerror or error})", skipped=True)]
+    if data is not None:
+        data = data[: cap + 1]
+    else:
+        try:
+            with path.open("rb") as handle:
+                data = handle.read(cap + 1)
+        except OSError as error:
+            return [], [Notice(rel, f"cannot be read ({error.strerror or error})", skipped=True)]
     if not data.strip():
         return [], [Notice(rel, "empty file", skipped=True)]
     if kind := _binary_kind(data):

@@ -630,3 +630,17 @@ _MARKDOWN_LIKE = st.lists(
 def test_plain_markdown_bodies_split_as_the_converter_splits_them(body):
     """The shortcut for bodies no Markdown rule touches gives the converter's paragraphs."""
     assert read._markdown_paragraphs(body) == read._html_paragraphs(read._to_html(body))
+
+
+def test_bytes_given_are_read_as_the_file_would_be(tmp_path):
+    """The pipeline hands over the bytes it hashed: the same articles as reading the file, and
+    the same cap on a file too large to read whole."""
+    story = tmp_path / "story.txt"
+    story.write_text("Storm hits town\n2022-01-03\n\nA storm hit the town on Monday.\n", encoding="utf-8")
+    assert read.read_file(story, tmp_path, story.read_bytes()) == read.read_file(story, tmp_path)
+    other = b"Flood in the valley\n2022-01-04\n\nThe river rose overnight.\n"
+    (articles, _) = read.read_file(story, tmp_path, other)
+    assert [a.title for a in articles] == ["Flood in the valley"]  # what was given, not the file
+    big = tmp_path / "big.txt"
+    big.write_bytes(b"Long story\n\n" + b"word " * (read.MAX_PAGE_BYTES // 5 + 1000))
+    assert read.read_file(big, tmp_path, big.read_bytes()) == read.read_file(big, tmp_path)
