@@ -505,7 +505,9 @@ def _walk(folder: Path, real_root: Path) -> Iterator[tuple[Path, str]]:
             if problem:
                 yield path, problem
                 continue
-        mode = _mode(path)
+            mode = _mode(path)
+        else:  # the type the folder listing gave: no stat per file (it takes one only where it gave none)
+            mode = _entry_mode(entry)
         if mode is None:
             yield path, "cannot be read (stat failed)"
         elif stat.S_ISDIR(mode):
@@ -531,6 +533,16 @@ def _symlink_problem(path: Path, real_root: Path) -> str:
     if not target.is_relative_to(real_root):
         return "symlink pointing outside the seeds folder"
     return ""
+
+
+def _entry_mode(entry: os.DirEntry) -> int | None:
+    """`_mode` of a directory entry that is not a symlink: the file type bits only."""
+    try:
+        if entry.is_dir(follow_symlinks=False):
+            return stat.S_IFDIR
+        return stat.S_IFREG if entry.is_file(follow_symlinks=False) else entry.stat(follow_symlinks=False).st_mode
+    except OSError:
+        return None
 
 
 def _mode(path: Path) -> int | None:
