@@ -273,21 +273,34 @@ _LIGHT: dict[str, Callable[[str], str]] = {"greek": _greek, "hebrew": _hebrew, "
 
 @lru_cache(maxsize=None)
 def stop_words(language: str | None) -> frozenset[str]:
-    """Function words of `language`, normalised like `words` output; empty if none known."""
+    """Function words of `language`, normalised like `words` output; empty if none known.
+
+    sumy's list (as its `get_stop_words` reads it), else jusText's (which comes with trafilatura
+    and covers languages sumy lacks, Hindi; as its `get_stoplist` reads it)."""
     name = language_name(language)
     found: frozenset[str] = frozenset()
-    try:
-        from sumy.utils import get_stop_words
-
-        found = frozenset(get_stop_words(name))
-    except LookupError:
-        try:  # jusText comes with trafilatura and covers languages sumy lacks (Hindi)
-            import justext
-
-            found = frozenset(justext.get_stoplist(name.capitalize()))
-        except (ImportError, ValueError):
-            found = frozenset()
+    if (lines := _package_lines("sumy", f"data/stopwords/{name}.txt", name)) is not None:
+        found = frozenset(w.rstrip() for w in lines if w)
+    elif (lines := _package_lines("justext", f"stoplists/{name.capitalize()}.txt", name)) is not None:
+        found = frozenset(w.lower() for w in lines)
     return frozenset(w for word in found for w in words(word))
+
+
+def _package_lines(package: str, relative: str, name: str) -> list[str] | None:
+    """The lines of a word list in `package`'s folder, read without importing the package:
+    sumy's utilities import requests, jusText imports lxml, 0.12 and 0.18 s of the worker pool's
+    start, where the fork server loads every list (`preload`). None if there is none for the
+    language `name` (a plain word: a name from an article's metadata leads to no other file)."""
+    import importlib.util
+
+    package_spec = importlib.util.find_spec(package) if name.isalpha() and name.isascii() else None
+    if package_spec is None or not package_spec.submodule_search_locations:
+        return None
+    try:
+        data = (Path(list(package_spec.submodule_search_locations)[0]) / relative).read_bytes()
+    except OSError:
+        return None
+    return data.decode("utf-8").splitlines()
 
 
 def stems(text: str, language: str | None) -> list[str]:

@@ -332,6 +332,27 @@ def test_workers_inherit_what_the_fork_server_preloads_which_the_command_line_do
     assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip() == "[]"
 
 
+def _heavy_modules(_) -> list[str]:
+    return sorted(m for m in ("requests", "justext", "sumy.utils") if m in sys.modules)
+
+
+def test_the_fork_server_reads_the_stop_word_lists_without_importing_their_libraries():
+    """sumy's and jusText's lists are read from their files: the fork server does not import
+    sumy's utilities (and requests with them) or jusText before any worker can start; the lists
+    are the same."""
+    import justext
+    from sumy.utils import get_stop_words
+
+    from digest import text
+
+    pipeline.release_pool()
+    assert pipeline._map(_heavy_modules, range(pipeline._POOL_THRESHOLD), False, "test") == [[]] * pipeline._POOL_THRESHOLD
+    normalised = lambda found: frozenset(w for word in found for w in text.words(word))  # noqa: E731
+    assert text.stop_words("fr") == normalised(get_stop_words("french")) and len(text.stop_words("fr")) > 100
+    assert text.stop_words("hi") == normalised(justext.get_stoplist("Hindi")) and len(text.stop_words("hi")) > 100
+    assert text.stop_words("../stopwords/english") == frozenset()  # a language from metadata names no other file
+
+
 def test_an_article_added_in_one_language_regroups_that_language_only(tmp_path, monkeypatch):
     seeds = copy_seeds(tmp_path / "seeds", sorted(SEEDS.iterdir()))
     (seeds / "fr.md").write_text(
