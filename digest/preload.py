@@ -2,7 +2,8 @@
 
 `pipeline._pool` names this module for the fork server to import before it forks any worker,
 so the workers inherit the stop-word lists, the sentence splitter's model, and py3langid's
-model where it decides most languages (`languages.preload_model`). Nothing else imports it: the command line does not pay for them.
+model where it decides most languages (`languages.preload_model`). Nothing else imports it:
+the command line does not pay for them.
 """
 
 import gc
