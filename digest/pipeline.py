@@ -366,21 +366,21 @@ def run_articles(
     # A corpus from `load` carries every article's sentences; one built by hand may not.
     sents = corpus.sentences if all(a in corpus.sentences for a in articles) else split_all(corpus.articles)
 
-    # The largest language is grouped last: meanwhile the workers summarise the other languages'
-    # events, instead of waiting for every event of the corpus (grouping runs on one core).
-    # (Handing over each language's events on its own was slower: run_articles at 10k took
-    # 10.4-12.4 s that way against 8.8-11.3 s this way, five alternating pairs.)
+    # Each language's events go to the workers as soon as it is grouped (grouping runs on one
+    # core), the largest language last: the workers summarise the others meanwhile, instead of
+    # waiting for every event of the corpus. When the workers are up already, a language with
+    # few events goes to them too (`eager`), rather than being summarised here.
     batches = sorted(events.by_language(corpus.articles), key=len)
     grouped: list[Event] = []
     batch_keys: list[str] = []
     briefing_keys: dict[str, str] = {}  # event id -> content hash
     streams: list[Iterator[tuple[Event, Briefing, bool]]] = []
-    for part in (batches[:-1], batches[-1:]):
+    for part in ([batch] for batch in batches):
         evts, part_keys = _events(part, keys, store, corpus.terms)
         hashes = {e.id: cache.key("briefing", e, [keys[a] for a in e.article_ids], settings) for e in evts}
         known = store.get_many("briefing", hashes.values())
         fresh = [e for e in evts if hashes[e.id] not in known]
-        made = summarize_events(fresh, articles, sents, settings, progress)  # submitted to the workers now
+        made = summarize_events(fresh, articles, sents, settings, progress, eager=True)  # submitted to the workers now
         streams.append(_in_order(evts, hashes, known, made))
         grouped += evts
         batch_keys += part_keys
@@ -438,15 +438,17 @@ def summarize_events(
     sents: Mapping[str, tuple[Sentence, ...]],
     settings: Settings = Settings(),
     progress: bool = False,
+    eager: bool = False,
 ) -> Iterator[Briefing]:
-    """One briefing per event, in order, each as soon as it is made; on both cores when there are many events.
+    """One briefing per event, in order, each as soon as it is made; on both cores when there are
+    many events, or with `eager` more than one while the workers are up already.
 
     A job carries its articles' sentences as packed offsets into their text, not as records:
     a tenth of the objects to pickle, and the main process never builds them.
     """
     packed = sents.spans if isinstance(sents, SentenceMap) else lambda a: sentences.to_spans(sents[a])
     jobs = [(e, {a: articles[a] for a in e.article_ids}, {a: packed(a) for a in e.article_ids}, settings) for e in evts]
-    return _imap(_summarize_one, jobs, progress, "summarize")
+    return _imap(_summarize_one, jobs, progress, "summarize", eager)
 
 
 def _summarize_one(job) -> Briefing:
@@ -643,20 +645,23 @@ def _map(function, jobs: Sequence, progress: bool, desc: str) -> list:
     return list(_imap(function, jobs, progress, desc))
 
 
-def _imap(function, jobs: Sequence, progress: bool, desc: str) -> Iterator:
+def _imap(function, jobs: Sequence, progress: bool, desc: str, eager: bool = False) -> Iterator:
     """`_map`'s results one by one as they come; the pool has every job from the start.
 
-    A few jobs are done here even when the pool is up: a rebuild's one new file or event
-    would otherwise wait for the workers to start (they take a second or two)."""
-    if not _on_pool(jobs):
+    A few jobs are done here even when the pool is up, unless `eager`: a rebuild's one new file
+    or event would otherwise wait for the workers to start (they take a second or two)."""
+    if not _on_pool(jobs, eager):
         return map(function, _progress(jobs, desc, progress))
     chunk = max(1, len(jobs) // 64)
     return iter(_progress(_pool().map(function, jobs, chunksize=chunk), desc, progress, total=len(jobs)))
 
 
-def _on_pool(jobs: Sequence) -> bool:
-    """Whether `_imap` gives `jobs` to the worker processes."""
-    return len(jobs) >= _POOL_THRESHOLD and (os.cpu_count() or 1) >= 2
+def _on_pool(jobs: Sequence, eager: bool = False) -> bool:
+    """Whether `_imap` gives `jobs` to the worker processes: enough to pay for starting them or,
+    `eager`, more than one while they are up already."""
+    if (os.cpu_count() or 1) < 2:
+        return False
+    return len(jobs) >= _POOL_THRESHOLD or (eager and _POOL is not None and len(jobs) > 1)
 
 
 _POOL_THRESHOLD = 200  # below this, starting worker processes costs more than it saves

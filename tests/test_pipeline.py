@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from conftest import SEEDS
 
 from digest import cache, events, pages, pipeline, sentences
@@ -330,6 +331,26 @@ def test_workers_inherit_what_the_fork_server_preloads_which_the_command_line_do
     assert all(model == (languages.pycld2 is None) for _, model in found)
     code = "import sys, digest.pipeline; print([m for m in ('digest.preload', 'py3langid', 'sumy') if m in sys.modules])"
     assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip() == "[]"
+
+
+def _pid(_) -> int:
+    return os.getpid()
+
+
+@pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="one core: no worker pool")
+def test_a_few_jobs_go_to_the_workers_only_when_they_are_up_and_the_caller_is_eager(monkeypatch):
+    """A language with a few events is summarised by the workers while they are up (a first
+    build), and here in a rebuild, which does not start them for so little."""
+    monkeypatch.setattr(pipeline, "_POOL_THRESHOLD", 1000)
+    pipeline.release_pool()
+    assert set(pipeline._imap(_pid, range(5), False, "test", eager=True)) == {os.getpid()}  # not up: not started
+    pipeline._pool()
+    try:
+        assert set(pipeline._imap(_pid, range(5), False, "test")) == {os.getpid()}
+        assert os.getpid() not in set(pipeline._imap(_pid, range(5), False, "test", eager=True))
+        assert set(pipeline._imap(_pid, range(1), False, "test", eager=True)) == {os.getpid()}  # one job: no round trip
+    finally:
+        pipeline.release_pool()
 
 
 def _heavy_modules(_) -> list[str]:
