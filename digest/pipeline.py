@@ -378,15 +378,15 @@ def run_articles(
     batch_keys: list[str] = []
     briefing_keys: dict[str, str] = {}  # event id -> content hash
     streams: list[Iterator[tuple[Event, Briefing, bool]]] = []
-    for part in ([batch] for batch in batches):
-        evts, part_keys = _events(part, keys, store, corpus.terms)
+    for batch in batches:
+        evts, batch_key = _events(batch, keys, store, corpus.terms)
         hashes = {e.id: cache.key("briefing", e, [keys[a] for a in e.article_ids], settings) for e in evts}
         known = store.get_many("briefing", hashes.values())
         fresh = [e for e in evts if hashes[e.id] not in known]
         made = summarize_events(fresh, articles, sents, settings, progress, eager=True)  # submitted to the workers now
         streams.append(_in_order(evts, hashes, known, made))
         grouped += evts
-        batch_keys += part_keys
+        batch_keys.append(batch_key)
         briefing_keys.update(hashes)
     store.keep_only("events", batch_keys)
 
@@ -421,18 +421,19 @@ def _in_order(
 
 
 def _events(
-    batches: Sequence[Sequence[Article]], keys: Mapping[str, str], store: Cache, terms: Mapping[str, Terms]
-) -> tuple[list[Event], list[str]]:
-    """The events of some of `events.by_language`'s batches, and the batches' cache keys. Each
+    batch: Sequence[Article], keys: Mapping[str, str], store: Cache, terms: Mapping[str, Terms]
+) -> tuple[list[Event], str]:
+    """The events of one of `events.by_language`'s batches, and the batch's cache key. Each
     language is grouped on its own, so a language none of whose articles changed keeps its
     cached events: an English article added regroups English only."""
     from . import events
 
-    batch_keys = [cache.key("events", sorted(keys[a.id] for a in batch)) for batch in batches]
-    known = store.get_many("events", batch_keys)
-    made = {k: events.group_batch(b, terms=terms) for b, k in zip(batches, batch_keys) if k not in known}
-    store.put_many("events", made)
-    return [e for k in batch_keys for e in (known[k] if k in known else made[k])], batch_keys
+    batch_key = cache.key("events", sorted(keys[a.id] for a in batch))
+    found = store.get_many("events", [batch_key]).get(batch_key)
+    if found is None:
+        found = events.group_batch(batch, terms=terms)
+        store.put_many("events", {batch_key: found})
+    return list(found), batch_key
 
 
 def summarize_events(

@@ -161,9 +161,9 @@ def _czech_stemmer() -> Callable[[str], str]:
 
     name = "sumy.nlp.stemmers.czech"
     if name not in sys.modules:
-        package = importlib.util.find_spec("sumy")
-        assert package is not None and package.origin is not None
-        spec = importlib.util.spec_from_file_location(name, Path(package.origin).parent / "nlp" / "stemmers" / "czech.py")
+        package = _package_folder("sumy")
+        assert package is not None
+        spec = importlib.util.spec_from_file_location(name, package / "nlp" / "stemmers" / "czech.py")
         assert spec is not None and spec.loader is not None
         module = importlib.util.module_from_spec(spec)
         spec.loader.exec_module(module)
@@ -276,31 +276,39 @@ def stop_words(language: str | None) -> frozenset[str]:
     """Function words of `language`, normalised like `words` output; empty if none known.
 
     sumy's list (as its `get_stop_words` reads it), else jusText's (which comes with trafilatura
-    and covers languages sumy lacks, Hindi; as its `get_stoplist` reads it)."""
+    and covers languages sumy lacks, Hindi; as its `get_stoplist` reads it), read from their
+    folders: importing sumy's utilities (which import requests) and jusText took 0.19 s of the
+    worker pool's start, where the fork server loads every list (`preload`)."""
     name = language_name(language)
+    if not (name.isalpha() and name.isascii()):
+        return frozenset()  # a language from an article's metadata must lead to no other file
     found: frozenset[str] = frozenset()
-    if (lines := _package_lines("sumy", f"data/stopwords/{name}.txt", name)) is not None:
+    if (lines := _package_lines("sumy", f"data/stopwords/{name}.txt")) is not None:
         found = frozenset(w.rstrip() for w in lines if w)
-    elif (lines := _package_lines("justext", f"stoplists/{name.capitalize()}.txt", name)) is not None:
+    elif (lines := _package_lines("justext", f"stoplists/{name.capitalize()}.txt")) is not None:
         found = frozenset(w.lower() for w in lines)
     return frozenset(w for word in found for w in words(word))
 
 
-def _package_lines(package: str, relative: str, name: str) -> list[str] | None:
-    """The lines of a word list in `package`'s folder, read without importing the package:
-    importing sumy's utilities (which import requests) and jusText took 0.19 s of the worker
-    pool's start, where the fork server loads every list (`preload`). None if there is none for
-    the language `name` (a plain word: a name from an article's metadata leads to no other file)."""
-    import importlib.util
-
-    package_spec = importlib.util.find_spec(package) if name.isalpha() and name.isascii() else None
-    if package_spec is None or not package_spec.submodule_search_locations:
+def _package_lines(package: str, relative: str) -> list[str] | None:
+    """The lines of the file at `relative` in `package`'s folder; None if there is none."""
+    folder = _package_folder(package)
+    if folder is None:
         return None
     try:
-        data = (Path(list(package_spec.submodule_search_locations)[0]) / relative).read_bytes()
+        return (folder / relative).read_bytes().decode("utf-8").splitlines()
     except OSError:
         return None
-    return data.decode("utf-8").splitlines()
+
+
+def _package_folder(package: str) -> Path | None:
+    """Where an installed package's files are, found without importing it (None if not installed)."""
+    import importlib.util
+
+    spec = importlib.util.find_spec(package)
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    return Path(list(spec.submodule_search_locations)[0])
 
 
 def stems(text: str, language: str | None) -> list[str]:
