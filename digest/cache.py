@@ -22,8 +22,20 @@ from typing import Any
 _PACKAGE = Path(__file__).resolve().parent
 
 
+# Packages whose data files decide the output as the code does: stop words (sumy, jusText),
+# the sentence splitter's model (nupunkt), the word weights of event grouping (wordfreq).
+DATA_PACKAGES = ("justext", "nupunkt", "sumy", "wordfreq")
+
+
 def _code_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
     digest = hashlib.sha256()
+    for package in DATA_PACKAGES:
+        try:
+            digest.update(f"{package} {version(package)}\n".encode())
+        except PackageNotFoundError:
+            digest.update(f"{package} -\n".encode())
     # the package's data (the sentence splitter's word list) changes the output as its code does
     for path in sorted(p for p in _PACKAGE.rglob("*") if p.suffix in (".py", ".txt")):
         digest.update(path.relative_to(_PACKAGE).as_posix().encode())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 import zlib
@@ -11,7 +12,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from digest.events import features
+from digest.events import background, features
 from digest.models import Article
 from digest.text import stop_words
 
@@ -61,7 +62,8 @@ def _plain_names(text: str, stops: frozenset[str]) -> list[str]:
 
 
 def _plain_terms(article: Article) -> tuple[np.ndarray, ...]:
-    """`terms` counted on weighted token lists and hashed one term at a time."""
+    """`terms` counted on weighted token lists, hashed and weighed one term at a time: words by
+    (1 + ln count) * their background weight, names and numbers by 1 + ln count."""
     stops = stop_words(article.language.casefold())
     lead, rest = article.paragraphs[: features.LEAD_PARAGRAPHS], article.paragraphs[features.LEAD_PARAGRAPHS :]
     words: list[str] = []
@@ -70,10 +72,12 @@ def _plain_terms(article: Article) -> tuple[np.ndarray, ...]:
         words += features._WORD.findall(text.casefold()) * weight
         found += _plain_names(text, stops) * weight
     word_counts = {w: c for w, c in Counter(words).items() if w not in stops}
+    table, unlisted = background.weights(article.language.casefold())
     out = []
     for kind, counts in ((b"w", word_counts), (b"n", Counter(found))):
         out.append(np.array([zlib.crc32(kind + t.encode("utf-8", "surrogatepass")) for t in counts], np.int64))
-        out.append(np.array(list(counts.values()), np.float64))
+        rarity = [table.get(t, unlisted) if kind == b"w" else 1.0 for t in counts]
+        out.append(np.array([(1.0 + math.log(c)) * r for c, r in zip(counts.values(), rarity)], np.float64))
     return tuple(out)
 
 
@@ -116,5 +120,34 @@ def test_terms_are_those_of_the_plain_definition(title, paragraphs, language):
     article = Article(id="a", title=title, paragraphs=tuple(paragraphs), language=language)
     found = features.terms(article)
     expected = _plain_terms(article)
-    for got, want in zip((found.words, found.word_counts, found.names, found.name_counts), expected):
-        assert got.dtype == want.dtype and got.tolist() == want.tolist()
+    for got, want in zip((found.words, found.word_weights, found.names, found.name_weights), expected):
+        assert got.dtype == want.dtype and len(got) == len(want)
+        assert got.tolist() == want.tolist() if got.dtype == np.int64 else np.allclose(got, want, rtol=1e-12, atol=0)
+
+
+def test_a_word_weighs_by_its_rarity_in_the_language_at_large():
+    table, unlisted = background.weights("en")
+    assert table["the"] < table["earthquake"] < table["magnitude"] < unlisted
+    assert "qwzxqwzx" not in table and unlisted == max(table.values())
+    assert background.weights("xx") == ({}, 1.0)  # no list: every word alike
+    assert background.weights("../en") == ({}, 1.0)  # a language name names no other file
+    article = Article(id="a", title="Earthquake", paragraphs=("The magnitude of the earthquake.",), language="en")
+    found = features.terms(article)
+    weight = dict(zip(found.words.tolist(), found.word_weights.tolist()))
+    code = {w: zlib.crc32(b"w" + w.encode()) for w in ("earthquake", "magnitude")}
+    # counted 3 (headline) + 2 (lead) and 2 times: sublinear counts times the word's rarity
+    assert math.isclose(weight[code["earthquake"]], (1 + math.log(5)) * table["earthquake"])
+    assert math.isclose(weight[code["magnitude"]], (1 + math.log(2)) * table["magnitude"])
+
+
+def test_an_article_vector_depends_on_that_article_alone():
+    def article(i: int, text: str) -> Article:
+        return Article(id=f"a{i}", title=text.split(".")[0], paragraphs=(text,), language="en")
+
+    one = article(0, "Hasim Rahman lost the title in Las Vegas. The fight went twelve rounds.")
+    others = [article(i, f"Story {i} about a flood in Region {i}. Rain fell for {i} days.") for i in range(1, 6)]
+    alone = features.vectors([one])
+    among = features.vectors([*others, one])
+    row = among[len(others)]
+    assert np.isclose(alone.multiply(alone).sum(), 1.0)
+    assert sorted(alone.data.tolist()) == sorted(row.data.tolist())

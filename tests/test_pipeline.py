@@ -289,7 +289,7 @@ def test_articles_the_corpus_rules_change_are_split_again(tmp_path):
 
 
 def _same_terms(a, b) -> bool:
-    return all((getattr(a, f) == getattr(b, f)).all() for f in ("words", "word_counts", "names", "name_counts"))
+    return all((getattr(a, f) == getattr(b, f)).all() for f in ("words", "word_weights", "names", "name_weights"))
 
 
 def test_the_worker_pool_keeps_the_order_of_the_jobs():

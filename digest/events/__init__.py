@@ -1,13 +1,14 @@
 """Stage 4: group articles that report one real-world event.
 
-    vectors     features.py    TF-IDF of words + names/numbers; headline x3, lead x2
+    vectors     features.py    words weighted by their rarity in the language (background.py)
+                               + names/numbers; headline x3, lead x2
     neighbours  neighbours.py  top similar articles, time-decayed, within date windows (no all-pairs)
     clusters    linkage.py     average link under a locally scaled threshold, per component
     ids, order  ids.py         named after the founding article; newest events first
 
 Articles of different languages are never grouped together: word vectors of two languages do
-not meet, and each language gets its own IDF. The output depends only on the set of articles,
-not on their order.
+not meet, and each language has its own word weights. The output depends only on the set of
+articles, not on their order.
 """
 
 from __future__ import annotations
