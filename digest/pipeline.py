@@ -378,8 +378,10 @@ def run_articles(
     batch_keys: list[str] = []
     briefing_keys: dict[str, str] = {}  # event id -> content hash
     streams: list[Iterator[tuple[Event, Briefing, bool]]] = []
+    grouping_keys: list[str] = []
     for batch in batches:
-        evts, batch_key = _events(batch, keys, store, corpus.terms)
+        evts, batch_key, grouping_key = _events(batch, keys, store, corpus.terms)
+        grouping_keys.append(grouping_key)
         hashes = {e.id: cache.key("briefing", e, [keys[a] for a in e.article_ids], settings) for e in evts}
         known = store.get_many("briefing", hashes.values())
         fresh = [e for e in evts if hashes[e.id] not in known]
@@ -389,6 +391,7 @@ def run_articles(
         batch_keys.append(batch_key)
         briefing_keys.update(hashes)
     store.keep_only("events", batch_keys)
+    store.keep_only("grouping", grouping_keys)
 
     by_event: dict[str, Briefing] = {}
     fresh_briefings: dict[str, Briefing] = {}
@@ -422,18 +425,22 @@ def _in_order(
 
 def _events(
     batch: Sequence[Article], keys: Mapping[str, str], store: Cache, terms: Mapping[str, Terms]
-) -> tuple[list[Event], str]:
-    """The events of one of `events.by_language`'s batches, and the batch's cache key. Each
-    language is grouped on its own, so a language none of whose articles changed keeps its
-    cached events: an English article added regroups English only."""
+) -> tuple[list[Event], str, str]:
+    """The events of one of `events.by_language`'s batches, and the cache keys of the batch and
+    of its grouping. Each language is grouped on its own, so a language none of whose articles
+    changed keeps its cached events: an English article added regroups English only, and
+    only what that article concerns (`events.incremental`), from the last build's grouping."""
     from . import events
 
     batch_key = cache.key("events", sorted(keys[a.id] for a in batch))
+    grouping_key = cache.key("grouping", batch[0].language.casefold())
     found = store.get_many("events", [batch_key]).get(batch_key)
     if found is None:
-        found = events.group_batch(batch, terms=terms)
+        previous = store.get_many("grouping", [grouping_key]).get(grouping_key)
+        found, grouping = events.regroup_batch(batch, previous, terms=terms)
         store.put_many("events", {batch_key: found})
-    return list(found), batch_key
+        store.put_many("grouping", {grouping_key: grouping})
+    return list(found), batch_key, grouping_key
 
 
 def summarize_events(

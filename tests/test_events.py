@@ -9,12 +9,13 @@ from collections import Counter
 from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from digest import events, pipeline
-from digest.events import ids
+from digest.events import ids, neighbours
 from digest.models import Article
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -219,6 +220,57 @@ def test_lookalike_real_events_mostly_stay_apart(ecb):
     topics = {label.split("_")[0] for label in gold.values()}
     assert len(topics) == 43
     assert len(mixed) <= 10, sorted(mixed, key=int)  # 9 with the corpus's own word weights
+
+
+def _same_grouping(a, b) -> bool:
+    """Two `incremental.Grouping`s hold the same articles, pairs (bit for bit) and components."""
+    pairs = ("candidates", "neighbours")
+    return (a.floor, a.ids, a.prints, a.pieces.keys()) == (b.floor, b.ids, b.prints, b.pieces.keys()) and all(
+        np.array_equal(getattr(getattr(a, p), f), getattr(getattr(b, p), f)) for p in pairs for f in ("rows", "cols", "sims")
+    )
+
+
+@pytest.mark.data
+def test_regrouping_after_changes_gives_what_grouping_from_scratch_gives(shared_data):
+    # Real articles over three years (a tenth undated, `bench.synthetic`), changed at random
+    # the ways a seeds folder changes between builds: one article added, a few, some removed,
+    # some edited, all at once.
+    english = [a for a in bench.synthetic(2400, shared_data, seed=5) if a.language == "en"]
+    rng = random.Random(11)
+    rng.shuffle(english)
+    current = {a.id: a for a in english[:1200]}
+    spare = english[1200:]
+    found, grouping = events.regroup_batch(sorted(current.values(), key=lambda a: a.id), None)
+    looked_up = []
+    index_nearest = neighbours.Index.nearest
+
+    def nearest(self, k, only=None):
+        looked_up.append(self.n if only is None else len(only))
+        return index_nearest(self, k, only)
+
+    for change in ("one added", "several added", "removed", "edited", "all at once", "one added"):
+        if change in ("one added", "several added", "all at once"):
+            for a in (spare.pop() for _ in range(1 if change == "one added" else 25)):
+                current[a.id] = a
+        if change in ("removed", "all at once"):
+            for aid in rng.sample(sorted(current), 20):
+                del current[aid]
+        if change in ("edited", "all at once"):
+            for aid in rng.sample(sorted(current), 8):
+                current[aid] = replace(current[aid], paragraphs=current[aid].paragraphs[:-1] or ("Edited.",))
+        batch = sorted(current.values(), key=lambda a: a.id)
+        looked_up.clear()
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(neighbours.Index, "nearest", nearest)
+            again, grouping_again = events.regroup_batch(batch, grouping)
+        # one lookup, of the articles the change concerns: for one new article, those within
+        # its window (about a fifth of these three years) that share a heavy term with it
+        assert len(looked_up) == 1 and looked_up[0] < len(batch) / (6 if change == "one added" else 1), (change, looked_up)
+        scratch, grouping_scratch = events.regroup_batch(batch, None)
+        assert events.ordered(again, current) == events.ordered(scratch, current), change
+        assert _same_grouping(grouping_again, grouping_scratch), change
+        grouping = grouping_again
+    _assert_partition(again, batch)
 
 
 @pytest.mark.data

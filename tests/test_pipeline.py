@@ -382,15 +382,20 @@ def test_an_article_added_in_one_language_regroups_that_language_only(tmp_path, 
         encoding="utf-8",
     )
     pipeline.run(seeds, cache_dir=tmp_path / "cache")
-    grouped: list[str] = []
-    group_batch = events.group_batch
-    monkeypatch.setattr(events, "group_batch", lambda batch, **kw: grouped.append(batch[0].language) or group_batch(batch, **kw))
+    grouped: list[tuple[str, bool]] = []
+    regroup_batch = events.regroup_batch
+
+    def regroup(batch, previous, **kw):
+        grouped.append((batch[0].language, previous is not None))
+        return regroup_batch(batch, previous, **kw)
+
+    monkeypatch.setattr(events, "regroup_batch", regroup)
     (seeds / "fr2.md").write_text(
         "---\ntitle: Genève, suite\nlanguage: fr\ndate: 2022-01-11\n---\n\nLes ministres ont repris les discussions mardi.\n",
         encoding="utf-8",
     )
     warm = pipeline.run(seeds, cache_dir=tmp_path / "cache")
-    assert grouped == ["fr"]  # the English events came from the cache
+    assert grouped == [("fr", True)]  # the English events came from the cache, French from the last grouping
     assert warm.events == pipeline.run(seeds).events
 
 

@@ -14,15 +14,19 @@ articles, not on their order.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
 from ..models import Article, Event
 from . import features
 from .ids import make_event, ordered
 
+if TYPE_CHECKING:
+    from .incremental import Grouping
+
 # linkage and neighbours (scipy) are imported where events are grouped: a rebuild that finds
 # every event in the cache only unpickles the articles' terms (`features.Terms`).
 
-__all__ = ["by_language", "group", "group_batch", "ordered"]
+__all__ = ["by_language", "group", "group_batch", "ordered", "regroup_batch"]
 
 
 def group(
@@ -54,7 +58,23 @@ def group_batch(
     batch: Sequence[Article], *, threshold: float | None = None, terms: Mapping[str, features.Terms] | None = None
 ) -> list[Event]:
     """The events of one batch of `by_language`, in no particular order (`ordered` sorts them)."""
-    return [make_event(part) for part in _groups(list(batch), _floor(threshold), terms)]
+    return regroup_batch(batch, None, threshold=threshold, terms=terms)[0]
+
+
+def regroup_batch(
+    batch: Sequence[Article],
+    previous: Grouping | None,
+    *,
+    threshold: float | None = None,
+    terms: Mapping[str, features.Terms] | None = None,
+) -> tuple[list[Event], Grouping]:
+    """`group_batch`'s events, and what grouping this batch again after a change will need:
+    given that of an earlier run (`previous`), only what the change concerns is redone
+    (`incremental`), with the same result."""
+    from . import incremental
+
+    parts, state = incremental.group(list(batch), _floor(threshold), terms, previous)
+    return [make_event(part) for part in parts], state
 
 
 def _floor(threshold: float | None) -> float:
@@ -64,14 +84,3 @@ def _floor(threshold: float | None) -> float:
     if not 0.0 < floor <= 1.0:
         raise ValueError(f"threshold must be in (0, 1], not {threshold}")
     return floor
-
-
-def _groups(articles: list[Article], floor: float, terms) -> list[list[Article]]:
-    from . import linkage, neighbours
-
-    if len(articles) == 1:
-        return [articles]
-    vectors = features.vectors(articles, terms)
-    days = neighbours.day_numbers(articles)
-    near = neighbours.nearest(vectors, days, k=linkage.NEIGHBOURHOOD * 2, floor=floor)
-    return [[articles[i] for i in members] for members in linkage.cluster(vectors, days, near, floor)]

@@ -22,6 +22,9 @@ edges, which makes linkage inside it approximate; corpora of real news rarely ge
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Mapping, Sequence
+
 import numpy as np
 import scipy.sparse as sp
 
@@ -72,21 +75,53 @@ def cluster(
     vectors: sp.csr_matrix, days: np.ndarray, neighbours: Neighbours, floor: float = MIN_SIMILARITY
 ) -> list[np.ndarray]:
     """Clusters as arrays of article indices, each ascending, ordered by their first index."""
+    return clusters_and_pieces(vectors, days, neighbours, floor)[0]
+
+
+def clusters_and_pieces(
+    vectors: sp.csr_matrix,
+    days: np.ndarray,
+    neighbours: Neighbours,
+    floor: float = MIN_SIMILARITY,
+    prints: Sequence[bytes] | None = None,
+    known: Mapping[bytes, list[np.ndarray]] | None = None,
+) -> tuple[list[np.ndarray], dict[bytes, list[np.ndarray]]]:
+    """`cluster`'s clusters, and the clusters of each component of several articles by a key of
+    what decides them: its articles (`prints`, one fingerprint of terms and date per article)
+    and their densities. A component found in `known` is not clustered again. (No keys without
+    `prints`.)"""
     n = vectors.shape[0]
     dens = density(n, neighbours)
     scores = neighbours.sims / required(dens[neighbours.rows], dens[neighbours.cols], floor)
     clusters: list[np.ndarray] = []
+    pieces: dict[bytes, list[np.ndarray]] = {}
     for members in _components(n, neighbours.rows, neighbours.cols, scores, 1.0):
         if len(members) == 1:
             clusters.append(members)
             continue
-        # One product per component: only the pairs inside it are needed. (Products over
-        # batches of components of up to 1,024 articles, meant to save scipy's per-call
-        # overhead, spent more on the pairs across components: the 10k benchmark corpus's
-        # products took 0.32-0.43 CPU-s that way against 0.18-0.29.)
-        rows = vectors[members]
-        clusters += _average_link((rows @ rows.T).toarray(), days, dens, members, floor)
-    return sorted(clusters, key=lambda members: int(members[0]))
+        key = _piece_key(members, prints, dens, floor) if prints is not None else None
+        local = known.get(key) if known is not None and key is not None else None
+        if local is None:
+            # One product per component: only the pairs inside it are needed. (Products over
+            # batches of components of up to 1,024 articles, meant to save scipy's per-call
+            # overhead, spent more on the pairs across components: the 10k benchmark corpus's
+            # products took 0.32-0.43 CPU-s that way against 0.18-0.29.)
+            rows = vectors[members]
+            found = _average_link((rows @ rows.T).toarray(), days, dens, members, floor)
+            local = [np.searchsorted(members, part) for part in found]
+        if key is not None:
+            pieces[key] = local
+        clusters += [members[part] for part in local]
+    return sorted(clusters, key=lambda members: int(members[0])), pieces
+
+
+def _piece_key(members: np.ndarray, prints: Sequence[bytes], dens: np.ndarray, floor: float) -> bytes:
+    """Average linkage inside a component follows from its articles in order (their vectors
+    and dates), their densities and the floor."""
+    digest = hashlib.blake2b(np.float64(floor).tobytes(), digest_size=16)
+    digest.update(b"".join(prints[i] for i in members.tolist()))
+    digest.update(dens[members].tobytes())
+    return digest.digest()
 
 
 def _components(n, rows, cols, scores, level) -> list[np.ndarray]:

@@ -61,39 +61,87 @@ def decay_window(floor: float) -> float:
     return DECAY_GRACE_DAYS + DECAY_HALF_LIFE_DAYS * math.log2(1.0 / floor)
 
 
-def nearest(vectors: sp.csr_matrix, days: np.ndarray, k: int, floor: float) -> Neighbours:
+def nearest(vectors: sp.csr_matrix, days: np.ndarray, k: int, floor: float) -> Found:
     """The `k` most similar other articles of each article (fewer in a small corpus).
 
-    `vectors` has L2-normalised rows; pairs further apart in time than `decay_window(floor)` are
-    not compared, since they cannot reach `floor`.
+    `vectors` has L2-normalised rows; see `Index`."""
+    return Index(vectors, days, floor).nearest(k)
+
+
+class Index:
+    """Articles in date order (undated last) with their heaviest terms, to look up neighbours.
+
+    An article is compared only with the articles within `decay_window(floor)` days of it, since
+    those further apart cannot reach `floor`, and with the undated ones; an undated article with
+    all. What an article finds depends only on the articles, not on which others are looked up
+    with it, so a rebuild looks up again only the articles a change may concern (`concerned`)
+    and finds what looking up all of them finds.
     """
-    n = vectors.shape[0]
-    order = np.lexsort((np.arange(n), np.nan_to_num(days), np.isnan(days)))
-    ordered = vectors[order].tocsr()
-    ordered_days = days[order]
-    dated = int(np.count_nonzero(~np.isnan(days)))
-    query, searched = _heaviest_terms(ordered, (QUERY_TERMS, SEARCHED_TERMS))
-    window = decay_window(floor)
-    found: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
-    for start, stop in _blocks(dated, n):
-        if stop <= dated:  # dated block: the window around its dates, plus the undated
-            low, high = ordered_days[start] - window, ordered_days[stop - 1] + window
-            first = int(np.searchsorted(ordered_days[:dated], low, side="left"))
-            last = int(np.searchsorted(ordered_days[:dated], high, side="right"))
-            ranges = [(first, last), (dated, n)]
-        else:
-            ranges = [(0, n)]
-        rows, cols = _candidates(query, searched, ordered_days, start, stop, ranges)
-        found.append(_exact_top(ordered, ordered_days, rows, cols, k))
-    rows, cols, sims = (np.concatenate(parts) for parts in zip(*found))
-    return Neighbours(rows=order[rows.astype(int)], cols=order[cols.astype(int)], sims=sims)
+
+    def __init__(self, vectors: sp.csr_matrix, days: np.ndarray, floor: float):
+        n = vectors.shape[0]
+        self.n, self.window = n, decay_window(floor)
+        self.order = np.lexsort((np.arange(n), np.nan_to_num(days), np.isnan(days)))
+        self.position = np.empty(n, dtype=np.int64)
+        self.position[self.order] = np.arange(n)
+        self.ordered = vectors[self.order].tocsr()
+        self.days = days[self.order]
+        self.dated = int(np.count_nonzero(~np.isnan(days)))
+        self.query, self.searched = _heaviest_terms(self.ordered, (QUERY_TERMS, SEARCHED_TERMS))
+
+    def nearest(self, k: int, only: np.ndarray | None = None) -> Found:
+        """The `k` nearest neighbours of every article, or of the articles `only` (indices)."""
+        wanted = np.arange(self.n) if only is None else np.sort(self.position[np.asarray(only, dtype=np.int64)])
+        found: list[tuple[np.ndarray, ...]] = []
+        for block in _blocks(wanted, self.dated):
+            rows, cols, scores = _candidates(self.query, self.searched, self.days, block, self._ranges(block), self.window)
+            found.append((rows, cols, scores, *_exact_top(self.ordered, self.days, rows, cols, k)))
+        empty = (np.zeros(0, dtype=np.int64),) * 5 + (np.zeros(0),)
+        cand_rows, cand_cols, cand_scores, rows, cols, sims = (np.concatenate(c) for c in zip(*found)) if found else empty
+        order = self.order
+        return Found(
+            Neighbours(rows=order[rows.astype(int)], cols=order[cols.astype(int)], sims=sims),
+            Neighbours(rows=order[cand_rows.astype(int)], cols=order[cand_cols.astype(int)], sims=cand_scores),
+        )
+
+    def concerned(self, added: np.ndarray) -> np.ndarray:
+        """The articles (indices) whose candidates one of the articles `added` may enter: those it
+        reaches MIN_CANDIDATE_SCORE with, within their window (a superset of those it enters)."""
+        found = [np.zeros(0, dtype=np.int64)]
+        for block in _blocks(np.sort(self.position[np.asarray(added, dtype=np.int64)]), self.dated):
+            # The scores of _candidates with the roles turned: the others' query terms against
+            # the added articles' searched terms.
+            product = (self.query @ self.searched[block].T).tocoo()  # (all, block)
+            rows, cols = product.row, block[product.col]
+            gap = np.abs(self.days[rows] - self.days[cols])
+            scores = product.data * decay(self.days[rows], self.days[cols])
+            # (summed in another order than _candidates sums them: a hair below the bar counts)
+            found.append(rows[(scores >= MIN_CANDIDATE_SCORE * (1 - 1e-9)) & (rows != cols) & ~(gap > self.window)])
+        return np.unique(self.order[np.concatenate(found)])
+
+    def _ranges(self, block: np.ndarray) -> list[tuple[int, int]]:
+        """Position ranges that hold every article within the window of one of `block`'s."""
+        if block[-1] >= self.dated:
+            return [(0, self.n)]
+        days, dated = self.days, self.dated
+        first = int(np.searchsorted(days[:dated], days[block[0]] - self.window, side="left"))
+        last = int(np.searchsorted(days[:dated], days[block[-1]] + self.window, side="right"))
+        return [(first, last), (dated, self.n)]
 
 
-def _blocks(dated: int, n: int) -> list[tuple[int, int]]:
-    """Row ranges of at most BLOCK_ROWS that never mix dated and undated articles."""
-    edges = [*range(0, dated, BLOCK_ROWS), dated, *range(dated, n, BLOCK_ROWS), n]
-    edges = sorted(set(edges))
-    return [(a, b) for a, b in zip(edges, edges[1:]) if b > a]
+@dataclass(frozen=True)
+class Found:
+    """What `nearest` found: the exact top neighbours, and the candidates they were chosen from
+    (their heavy-term overlap as `sims`), which `regroup` keeps to know whose change concerns whom."""
+
+    neighbours: Neighbours
+    candidates: Neighbours
+
+
+def _blocks(wanted: np.ndarray, dated: int) -> list[np.ndarray]:
+    """`wanted` (ascending positions) in runs of at most BLOCK_ROWS that never mix dated and undated."""
+    split = int(np.searchsorted(wanted, dated))
+    return [part[i : i + BLOCK_ROWS] for part in (wanted[:split], wanted[split:]) for i in range(0, len(part), BLOCK_ROWS)]
 
 
 def _heaviest_terms(matrix: sp.csr_matrix, keeps: Sequence[int]) -> list[sp.csr_matrix]:
@@ -108,26 +156,31 @@ def _heaviest_terms(matrix: sp.csr_matrix, keeps: Sequence[int]) -> list[sp.csr_
     return found
 
 
-def _candidates(query, searched, days, start, stop, ranges) -> tuple[np.ndarray, np.ndarray]:
-    """Pairs (row, col) in ordered positions: each row's CANDIDATES best by heavy-term overlap."""
-    block_t = query[start:stop].T.tocsr()
+def _candidates(query, searched, days, block, ranges, window) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Pairs (row, col) in ordered positions, with their scores: each row of `block`'s
+    CANDIDATES best by heavy-term overlap, among the articles in its own window (ties: the
+    earlier position first)."""
+    block_t = query[block].T.tocsr()
     rows_all, cols_all, scores_all = [], [], []
     for first, last in ranges:
         if last <= first:
             continue
         product = (searched[first:last] @ block_t).tocoo()  # (columns, block rows)
         cols = product.row + first
-        rows = product.col + start
+        rows = block[product.col]
+        gap = np.abs(days[rows] - days[cols])
         scores = product.data * decay(days[rows], days[cols])
-        useful = (scores >= MIN_CANDIDATE_SCORE) & (rows != cols)
+        useful = (scores >= MIN_CANDIDATE_SCORE) & (rows != cols) & ~(gap > window)  # NaN: undated, kept
         rows_all.append(rows[useful])
         cols_all.append(cols[useful])
         scores_all.append(scores[useful])
     if not rows_all:
-        return np.zeros(0, int), np.zeros(0, int)
+        return np.zeros(0, int), np.zeros(0, int), np.zeros(0)
     rows, cols, scores = (np.concatenate(parts) for parts in (rows_all, cols_all, scores_all))
-    kept = top_per_row(rows - start, scores, CANDIDATES)
-    return rows[kept], cols[kept]
+    # One row's entries stand in ascending column order (the product's rows are the columns),
+    # so ties keep the earlier position first, whichever rows are looked up together.
+    kept = top_per_row(rows, scores, CANDIDATES)
+    return rows[kept], cols[kept], scores[kept]
 
 
 def _exact_top(ordered, days, rows, cols, k) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -138,7 +191,7 @@ def _exact_top(ordered, days, rows, cols, k) -> tuple[np.ndarray, np.ndarray, np
     unique_rows, row_pos = np.unique(rows, return_inverse=True)
     block = (ordered[unique_rows] @ ordered[unique_cols].T).toarray()
     sims = block[row_pos, col_pos] * decay(days[rows], days[cols])
-    kept = top_per_row(rows - rows.min(), sims, k)
+    kept = top_per_row(rows, sims, k)
     return rows[kept], cols[kept], sims[kept]
 
 
@@ -156,9 +209,10 @@ def ranked_per_row(rows: np.ndarray, scores: np.ndarray) -> tuple[np.ndarray, np
     0-based rank within its row."""
     if len(rows) == 0:
         return np.zeros(0, dtype=int), np.zeros(0, dtype=int)
-    # One stable sort on a composite key: the row, then the score descending within it.
-    key = rows * 4.0 - np.clip(scores, 0.0, 2.0)
-    order = np.argsort(key, kind="stable")
+    # Two stable sorts, scores then rows: exact, where one sort on a key mixing the two (row * 4
+    # - score) rounded scores closer than the key's precision, which depends on the row's number.
+    by_score = np.argsort(-scores, kind="stable")
+    order = by_score[np.argsort(rows[by_score], kind="stable")]
     sorted_rows = rows[order]
     first = np.empty(len(order), dtype=bool)
     first[0] = True
