@@ -437,7 +437,7 @@ def _events(
     found = store.get_many("events", [batch_key]).get(batch_key)
     if found is None:
         previous = store.get_many("grouping", [grouping_key]).get(grouping_key)
-        found, grouping = events.regroup_batch(batch, previous, terms=terms)
+        found, grouping = events.regroup_batch(batch, previous, terms=terms, keys=keys)
         store.put_many("events", {batch_key: found})
         store.put_many("grouping", {grouping_key: grouping})
     return list(found), batch_key, grouping_key

@@ -67,13 +67,14 @@ def regroup_batch(
     *,
     threshold: float | None = None,
     terms: Mapping[str, features.Terms] | None = None,
+    keys: Mapping[str, str] | None = None,
 ) -> tuple[list[Event], Grouping]:
     """`group_batch`'s events, and what grouping this batch again after a change will need:
     given that of an earlier run (`previous`), only what the change concerns is redone
-    (`incremental`), with the same result."""
+    (`incremental`), with the same result. `keys`, if given, name each article's content."""
     from . import incremental
 
-    parts, state = incremental.group(list(batch), _floor(threshold), terms, previous)
+    parts, state = incremental.group(list(batch), _floor(threshold), terms, previous, keys)
     return [make_event(part) for part in parts], state
 
 

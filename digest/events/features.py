@@ -174,12 +174,22 @@ def vectors(articles: Sequence[Article], known: Mapping[str, Terms] | None = Non
 
     `known` holds already computed `terms` by article id (the pipeline caches them per file).
     """
+    return vectors_and_columns(articles, known)[0]
+
+
+def vectors_and_columns(articles: Sequence[Article], known: Mapping[str, Terms] | None = None) -> tuple[sp.csr_matrix, np.ndarray]:
+    """`vectors`, and the term each column stands for: ascending int64 codes, a word's hash, or
+    NAME_COLUMNS plus a name's (a block without terms has one empty column, coded -1 in it)."""
     import scipy.sparse as sp
 
     found = [known[a.id] if known is not None and a.id in known else terms(a) for a in articles]
-    word_block = _block([t.words for t in found], [t.word_weights for t in found])
-    name_block = _block([t.names for t in found], [t.name_weights for t in found])
-    return _normalize(sp.hstack([word_block, NAME_WEIGHT * name_block], format="csr"))
+    word_block, word_columns = _block([t.words for t in found], [t.word_weights for t in found])
+    name_block, name_columns = _block([t.names for t in found], [t.name_weights for t in found])
+    matrix = _normalize(sp.hstack([word_block, NAME_WEIGHT * name_block], format="csr"))
+    return matrix, np.concatenate([word_columns, name_columns + NAME_COLUMNS])
+
+
+NAME_COLUMNS = 1 << 33  # added to a name's hash (< 2 ** 32) to code its column after every word's
 
 
 def names(text: str, stops: frozenset[str] = frozenset()) -> list[str]:
@@ -257,19 +267,20 @@ def _trim_connectors(name: str) -> str:
     return " ".join(tokens)
 
 
-def _block(codes: Sequence[np.ndarray], weights: Sequence[np.ndarray]) -> sp.csr_matrix:
-    """Rows of term weights over the terms of all rows (columns in hash order), L2-normalised."""
+def _block(codes: Sequence[np.ndarray], weights: Sequence[np.ndarray]) -> tuple[sp.csr_matrix, np.ndarray]:
+    """Rows of term weights over the terms of all rows, L2-normalised, and the columns' term
+    hashes (ascending)."""
     import scipy.sparse as sp
 
     n = len(codes)
     lengths = np.fromiter((len(c) for c in codes), dtype=np.int64, count=n)
     if not lengths.sum():  # no term at all (no names anywhere): one all-zero column, which stacks
-        return sp.csr_matrix((n, 1))
+        return sp.csr_matrix((n, 1)), np.array([-1], dtype=np.int64)
     columns, flat = np.unique(np.concatenate(codes), return_inverse=True)
     indptr = np.concatenate([[0], np.cumsum(lengths)])
     matrix = sp.csr_matrix((np.concatenate(weights), flat, indptr), shape=(n, len(columns)))
     matrix.sum_duplicates()  # hash collisions inside one article; also sorts each row's columns
-    return _normalize(matrix)
+    return _normalize(matrix), columns
 
 
 def _normalize(matrix: sp.csr_matrix) -> sp.csr_matrix:

@@ -78,7 +78,10 @@ class Index:
     and finds what looking up all of them finds.
     """
 
-    def __init__(self, vectors: sp.csr_matrix, days: np.ndarray, floor: float):
+    def __init__(
+        self, vectors: sp.csr_matrix, days: np.ndarray, floor: float, heavy: tuple[sp.csr_matrix, sp.csr_matrix] | None = None
+    ):
+        """`heavy`: `heaviest_terms(vectors)`, when already known."""
         n = vectors.shape[0]
         self.n, self.window = n, decay_window(floor)
         self.order = np.lexsort((np.arange(n), np.nan_to_num(days), np.isnan(days)))
@@ -87,7 +90,8 @@ class Index:
         self.ordered = vectors[self.order].tocsr()
         self.days = days[self.order]
         self.dated = int(np.count_nonzero(~np.isnan(days)))
-        self.query, self.searched = _heaviest_terms(self.ordered, (QUERY_TERMS, SEARCHED_TERMS))
+        query, searched = heavy if heavy is not None else heaviest_terms(vectors)
+        self.query, self.searched = query[self.order].tocsr(), searched[self.order].tocsr()
 
     def nearest(self, k: int, only: np.ndarray | None = None) -> Found:
         """The `k` nearest neighbours of every article, or of the articles `only` (indices)."""
@@ -144,9 +148,16 @@ def _blocks(wanted: np.ndarray, dated: int) -> list[np.ndarray]:
     return [part[i : i + BLOCK_ROWS] for part in (wanted[:split], wanted[split:]) for i in range(0, len(part), BLOCK_ROWS)]
 
 
+def heaviest_terms(vectors: sp.csr_matrix) -> tuple[sp.csr_matrix, sp.csr_matrix]:
+    """Each article's QUERY_TERMS and SEARCHED_TERMS heaviest terms (its distinctive words and
+    names), as two matrices like `vectors`: a row's depend on that row alone."""
+    query, searched = _heaviest_terms(vectors, (QUERY_TERMS, SEARCHED_TERMS))
+    return query, searched
+
+
 def _heaviest_terms(matrix: sp.csr_matrix, keeps: Sequence[int]) -> list[sp.csr_matrix]:
-    """`matrix` with only the `keep` largest entries of each row, for each `keep` of `keeps`:
-    one sort for all of them."""
+    """`matrix` with only the `keep` largest entries of each row (ties: the earlier column), for
+    each `keep` of `keeps`: one sort for all of them."""
     row_of = np.repeat(np.arange(matrix.shape[0]), np.diff(matrix.indptr))
     order, rank = ranked_per_row(row_of, matrix.data)
     found = []
