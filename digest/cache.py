@@ -134,6 +134,13 @@ class Cache:
             return {}
         return {k: pickle.loads(v) for k, v in self._db.execute("SELECT k, v FROM kv WHERE ns = ?", (ns,))}
 
+    @_or_start_again(set)
+    def keys_of(self, ns: str) -> set[str]:
+        """The keys of every entry of `ns`, without their values."""
+        if self._db is None:
+            return set()
+        return {k for (k,) in self._db.execute("SELECT k FROM kv WHERE ns = ?", (ns,))}
+
     @_or_start_again(lambda: None)
     def put_many(self, ns: str, items: dict[str, Any]) -> None:
         if self._db is None or not items:

@@ -491,12 +491,20 @@ def build(
     from . import publish
 
     overrides = [templates] if templates is not None else []
-    result, rendered = run_and_render(seeds, settings, overrides, progress, cache_dir)
-    counts = publish.write_tree(rendered, out)
+    store = _store(cache_dir)
+    try:
+        result, site = _run_site(seeds, settings, overrides, progress, store)
+        # Pages the last build wrote with the same keys are kept without their texts being read.
+        record_key = cache.key("written", os.fspath(Path(out).absolute()))
+        record = store.get_many("written", [record_key]).get(record_key) or {}
+        counts = publish.write_tree(site.texts(), out, keys=site.keys, record=record)
+        store.put_many("written", {record_key: record})
+        store.keep_only("written", [record_key])
+    finally:
+        store.close()
     return BuildReport(result=result, written=counts["written"], unchanged=counts["unchanged"], removed=counts["removed"])
 
 
-@_few_collections()
 def run_and_render(
     seeds: Path,
     settings: Settings = Settings(),
@@ -507,13 +515,22 @@ def run_and_render(
     """The pipeline and every page's Markdown; with `cache_dir`, unchanged work and pages are reused."""
     store = _store(cache_dir)
     try:
-        corpus = load(seeds, progress, store)
-        site = _Pages(corpus, templates, store)
-        result = run_articles(corpus, settings, progress, store, each=site.add)
-        release_pool()  # the workers hold hundreds of MB: stopped before the site pages are made and written
-        return result, site.finish(result)
+        result, site = _run_site(seeds, settings, templates, progress, store)
+        return result, dict(site.texts().items())
     finally:
         store.close()
+
+
+@_few_collections()
+def _run_site(
+    seeds: Path, settings: Settings, templates: Sequence[Path], progress: bool, store: Cache
+) -> tuple[Result, _Pages]:
+    corpus = load(seeds, progress, store)
+    site = _Pages(corpus, templates, store)
+    result = run_articles(corpus, settings, progress, store, each=site.add)
+    release_pool()  # the workers hold hundreds of MB: stopped before the site pages are made and written
+    site.finish(result)
+    return result, site
 
 
 def _store(cache_dir: Path | None) -> Cache:
@@ -542,12 +559,14 @@ class _Pages:
         self.known_paths: dict[str, dict[str, str]] = store.get_all("paths")
         self.made_paths: dict[str, dict[str, str]] = {}
         self.paths_keys: list[str] = []
-        self.texts: dict[str, str] = store.get_all("page")  # cache key -> Markdown
+        # The keys of the cached pages: their texts are read only when asked for (`texts`).
+        self.have: set[str] = store.keys_of("page")
         self.views: dict[str, BriefingView] = {}  # by event id
         self.made_views: dict[str, BriefingView] = {}  # by cache key, for the cache
         self.view_keys: list[str] = []
         self.keys: dict[str, str] = {}  # page path -> cache key
         self.made: dict[str, str] = {}  # the pages rendered here, by cache key, for the cache
+        self.rendered: dict[str, str] = {}  # ... all of them
 
     def add(self, briefing: Briefing, key: str) -> None:
         """Render the pages of `briefing` (`key`: its content hash) and of its articles."""
@@ -564,7 +583,7 @@ class _Pages:
         paths_key = cache.key("paths", key, self.version)
         self.paths_keys.append(paths_key)
         known = self.known_paths.get(paths_key)
-        if known is not None and all(k in self.texts for k in known.values()):
+        if known is not None and all(k in self.have for k in known.values()):
             self.keys.update(known)
         else:
             corpus = self.corpus
@@ -575,8 +594,8 @@ class _Pages:
         if len(self.made) >= CACHE_BATCH:
             self._store_made()
 
-    def finish(self, result: Result) -> dict[str, str]:
-        """Render the site pages once every briefing is added; every page's Markdown by path."""
+    def finish(self, result: Result) -> None:
+        """Render the site pages once every briefing is added."""
         from . import pages
 
         self._render(pages.site_pages(result, self.env, self.views))
@@ -584,12 +603,17 @@ class _Pages:
         self.store.keep_only("view", self.view_keys)
         self.store.keep_only("paths", self.paths_keys)
         self.store.keep_only("page", self.keys.values())
-        return {path: self.texts[key] for path, key in sorted(self.keys.items())}
+        self.keys = dict(sorted(self.keys.items()))
+
+    def texts(self) -> Mapping[str, str]:
+        """Every page's Markdown by path (after `finish`), read from the cache when asked for."""
+        return _PageTexts(self.keys, self.rendered, self.store)
 
     def _store_made(self) -> None:
         """Put the views and pages made since the last call into the cache."""
         self.store.put_many("view", self.made_views)
         self.store.put_many("page", self.made)
+        self.rendered.update(self.made)
         self.store.put_many("paths", self.made_paths)  # after the pages they name: a killed build leaves none without them
         self.made, self.made_views, self.made_paths = {}, {}, {}
 
@@ -597,10 +621,38 @@ class _Pages:
         """Render the planned pages that are not in the cache; their cache keys by path."""
         keys = {path: cache.key("page", path, page.inputs, self.version) for path, page in planned.items()}
         for path, page in planned.items():
-            if keys[path] not in self.texts:
-                self.texts[keys[path]] = self.made[keys[path]] = page.make()
+            if keys[path] not in self.have:
+                self.made[keys[path]] = page.make()
+                self.have.add(keys[path])
         self.keys.update(keys)
         return keys
+
+
+class _PageTexts(Mapping[str, str]):
+    """Page Markdown by path: the pages rendered in this build, and the cached ones read from the
+    cache (many at a time) as they are first asked for."""
+
+    def __init__(self, keys: Mapping[str, str], rendered: Mapping[str, str], store: Cache):
+        self.keys, self.rendered, self.store = keys, rendered, store
+        self.read: dict[str, str] = {}
+
+    def __getitem__(self, path: str) -> str:
+        key = self.keys[path]
+        found = self.rendered.get(key) or self.read.get(key)
+        if found is None:
+            # the first page read from the cache brings those after it in the same query
+            wanted = [k for k in self.keys.values() if k not in self.rendered and k not in self.read]
+            self.read.update(self.store.get_many("page", wanted))
+            found = self.read.get(key)
+        if found is None:
+            raise RuntimeError(f"page {path}: its text is no longer in the cache (another build?); build again")
+        return found
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.keys)
+
+    def __len__(self) -> int:
+        return len(self.keys)
 
 
 def cluster_records(records: Sequence[dict], progress: bool = False) -> tuple[list[tuple[str, str]], list[Notice]]:

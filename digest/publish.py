@@ -39,29 +39,42 @@ _RENAME_EXCHANGE = 2  # from <linux/fs.h>
 _AT_FDCWD = -100
 
 
-def write_tree(pages: Mapping[str, str], out: Path) -> dict[str, int]:
+def write_tree(
+    pages: Mapping[str, str], out: Path, keys: Mapping[str, str] | None = None, record: dict | None = None
+) -> dict[str, int]:
     """Make `out` hold `pages` (relative POSIX path -> text) plus its hand-written files.
 
-    Returns counts {"written", "unchanged", "removed"} of generated pages. Raises
-    ValueError, before touching anything, for a path outside `out` or one that would
-    replace a hand-written file.
+    Returns counts {"written", "unchanged", "removed"} of generated pages. Raises ValueError,
+    before touching anything, for a path outside `out` or one that would replace a hand-written
+    file.
+
+    `keys` name each page's content (the pipeline's cache keys) and `record` is what the last
+    write recorded of its pages, {path: [key, size, mtime_ns]}, which this write replaces in
+    place: a page the last write made with the same key, whose file still has the size and
+    modification time it was written with (a hand edit changes them), is kept without its text
+    being looked at, so `pages` may read a text only when it is asked for. (The record is not
+    kept in the manifest: modification times would make two builds' outputs differ.)
     """
     out = Path(out).absolute()
     recover(out)
     checked = _Checker(out)
-    contents = {checked(path): text.encode("utf-8") for path, text in pages.items()}
+    paths = [checked(path) for path in pages]
     old_manifest = read_manifest(out)
     # (no stat for each page of a first build: its folders are empty or missing)
-    clashes = sorted(p for p in contents if p not in old_manifest and checked.may_exist(p) and (out / p).exists())
+    clashes = sorted(p for p in paths if p not in old_manifest and checked.may_exist(p) and (out / p).exists())
     if clashes:
         raise ValueError(f"refusing to overwrite hand-written files in {out}: {', '.join(clashes)}")
 
-    digests = {p: _digest(data) for p, data in contents.items()}
     base = os.fspath(out)
-    if old_manifest.keys() == contents.keys() and all(
-        digests[p] == old_manifest[p] and _same_bytes(f"{base}/{p}", data) for p, data in contents.items()
+    same_key = _kept_by_key(base, paths, keys, record, old_manifest) if keys and record else {}
+    contents = {p: pages[p].encode("utf-8") for p in paths if p not in same_key}
+    digests = {p: old_manifest[p] for p in same_key} | {p: _digest(data) for p, data in contents.items()}
+    stats = dict(same_key)  # path -> [size, mtime_ns] of the file as written
+    if old_manifest.keys() == digests.keys() and all(
+        digests[p] == old_manifest[p] and _same_bytes(f"{base}/{p}", data, stats, p) for p, data in contents.items()
     ):
-        return {"written": 0, "unchanged": len(contents), "removed": 0}  # nothing to swap in
+        _recorded(record, keys, stats)
+        return {"written": 0, "unchanged": len(paths), "removed": 0}  # nothing to swap in
 
     staging = staging_dir(out)
     counts = {"written": 0, "unchanged": 0, "removed": 0}
@@ -70,9 +83,9 @@ def write_tree(pages: Mapping[str, str], out: Path) -> dict[str, int]:
         staging.mkdir()
         kept: set[str] = set()
         if out.is_dir():
-            kept, counts["removed"] = _link_kept(out, staging, contents, digests, old_manifest)
+            kept, counts["removed"] = _link_kept(out, staging, contents, digests, old_manifest, stats)
             counts["unchanged"] = len(kept)
-        fresh = sorted(path for path in contents if path not in kept)
+        fresh = sorted(path for path in paths if path not in kept)
         by_folder: dict[str, list[str]] = {}
         for path in fresh:
             folder, _, name = path.rpartition("/")
@@ -85,17 +98,47 @@ def write_tree(pages: Mapping[str, str], out: Path) -> dict[str, int]:
             try:
                 prefix = f"{folder}/" if folder else ""
                 for name in names:
-                    _write_new(name, contents[prefix + name], dir_fd=folder_fd)
+                    stats[prefix + name] = _write_new(name, contents[prefix + name], dir_fd=folder_fd)
             finally:
                 os.close(folder_fd)
         counts["written"] = len(fresh)
         manifest = {"generated": dict(sorted(digests.items()))}
         (staging / MANIFEST).write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n", encoding="utf-8")
         swap_into_place(staging, out)
+        _recorded(record, keys, stats)
     finally:
         if staging.exists():
             shutil.rmtree(staging)
     return counts
+
+
+def _kept_by_key(
+    base: str, paths: list[str], keys: Mapping[str, str], record: Mapping, manifest: Mapping[str, str]
+) -> dict[str, list[int]]:
+    """The pages the last write (`record`) made with the same key whose files are as it wrote
+    them (same size and modification time), with those two figures."""
+    found: dict[str, list[int]] = {}
+    for path in paths:
+        last = record.get(path)
+        if last is None or last[0] != keys.get(path) or path not in manifest:
+            continue
+        try:
+            now = os.lstat(f"{base}/{path}")
+        except OSError:
+            continue
+        if stat.S_ISREG(now.st_mode) and [now.st_size, now.st_mtime_ns] == last[1:]:
+            found[path] = last[1:]
+    return found
+
+
+def _recorded(record: dict | None, keys: Mapping[str, str] | None, stats: Mapping[str, list[int]]) -> None:
+    """Replace `record` by this write's: each page's key, size and modification time, for the
+    pages whose figures are known (the others are read back next time)."""
+    if record is None:
+        return
+    record.clear()
+    if keys:
+        record.update({p: [keys[p], *figures] for p, figures in stats.items() if p in keys})
 
 
 def staging_dir(target: Path) -> Path:
@@ -192,9 +235,15 @@ class _Checker:
 
 
 def _link_kept(
-    old: Path, new: Path, contents: Mapping[str, bytes], digests: Mapping[str, str], manifest: Mapping[str, str]
+    old: Path,
+    new: Path,
+    contents: Mapping[str, bytes],
+    digests: Mapping[str, str],
+    manifest: Mapping[str, str],
+    stats: dict[str, list[int]],
 ) -> tuple[set[str], int]:
-    """Hard-link into `new` every hand-written file and every unchanged generated one.
+    """Hard-link into `new` every hand-written file and every unchanged generated one: those in
+    `stats` already (kept by key), and those whose bytes are `contents`' (their stats added).
 
     Returns the generated pages kept (relative paths) and the count of those removed.
     """
@@ -216,18 +265,19 @@ def _link_kept(
                 continue
             source = os.path.join(folder, name)
             if rel in manifest:
-                data = contents.get(rel)
-                if data is None or digests[rel] != manifest[rel] or not _same_bytes(source, data):
-                    continue  # changed or stale: written fresh or left out
+                if rel not in stats:
+                    data = contents.get(rel)
+                    if data is None or digests[rel] != manifest[rel] or not _same_bytes(source, data, stats, rel):
+                        continue  # changed or stale: written fresh or left out
                 kept.add(rel)
             os.link(source, os.path.join(target_folder, name), follow_symlinks=False)
-    removed = sum(1 for rel in manifest if rel not in contents)
+    removed = sum(1 for rel in manifest if rel not in digests)
     return kept, removed
 
 
-def _write_new(path: str, data: bytes, dir_fd: int | None = None) -> None:
+def _write_new(path: str, data: bytes, dir_fd: int | None = None) -> list[int]:
     """Write `data` to a file made at `path` (relative to `dir_fd` if given); FileExistsError if
-    one is there (nothing is overwritten).
+    one is there (nothing is overwritten). Returns the file's [size, modification time in ns].
 
     Bare system calls: a Python file object's own cost is most of a small page's write, and a
     build writes thousands of them. The mode is `open`'s (0o666 less the umask).
@@ -237,20 +287,24 @@ def _write_new(path: str, data: bytes, dir_fd: int | None = None) -> None:
         done = os.write(fd, data)
         while done < len(data):  # a write may take only part of the bytes
             done += os.write(fd, data[done:])
+        written = os.fstat(fd)
+        return [written.st_size, written.st_mtime_ns]
     finally:
         os.close(fd)
 
 
-def _same_bytes(path: str, data: bytes) -> bool:
-    """The manifest says what was written; this checks nobody edited the file since.
+def _same_bytes(path: str, data: bytes, stats: dict[str, list[int]] | None = None, rel: str | None = None) -> bool:
+    """The manifest says what was written; this checks nobody edited the file since. The file's
+    [size, modification time] goes into `stats` under `rel` when they are the same.
 
-    Bare system calls, as in `_write_new`: a rebuild reads back every generated page."""
+    Bare system calls, as in `_write_new`: without keys, a rebuild reads back every generated page."""
     try:
         fd = os.open(path, os.O_RDONLY)
     except OSError:
         return False
     try:
-        if os.fstat(fd).st_size != len(data):
+        status = os.fstat(fd)
+        if status.st_size != len(data):
             return False
         read = os.read(fd, len(data) + 1)  # one byte more: a file grown since fstat is not the same
         while len(read) < len(data):  # a read may return fewer bytes than asked for
@@ -258,7 +312,11 @@ def _same_bytes(path: str, data: bytes) -> bool:
             if not more:
                 break
             read += more
-        return read == data
+        if read != data:
+            return False
+        if stats is not None and rel is not None:
+            stats[rel] = [status.st_size, status.st_mtime_ns]
+        return True
     except OSError:
         return False
     finally:

@@ -51,6 +51,57 @@ def test_a_rebuild_keeps_unchanged_pages_and_rewrites_edited_ones(tmp_path):
     assert (out / "articles" / "a.md").stat().st_ino == inode
 
 
+class _Texts(dict):
+    """Pages that note which texts are asked for."""
+
+    def __init__(self, pages):
+        super().__init__(pages)
+        self.asked: list[str] = []
+
+    def __getitem__(self, path):
+        self.asked.append(path)
+        return super().__getitem__(path)
+
+
+def test_with_keys_a_rebuild_reads_only_the_texts_of_changed_pages_and_keeps_the_rest(tmp_path):
+    out = tmp_path / "docs"
+    keys = {path: f"key of {text}" for path, text in PAGES.items()}
+    record: dict = {}
+    assert publish.write_tree(_Texts(PAGES), out, keys=keys, record=record)["written"] == 4
+    assert record == {p: [keys[p], (out / p).stat().st_size, (out / p).stat().st_mtime_ns] for p in PAGES}
+    before = {p: (out / p).stat() for p in PAGES}
+    changed = _Texts({**PAGES, "index.md": "# Home, new\n", "articles/c.md": "# C\n"})
+    new_keys = {path: f"key of {text}" for path, text in changed.items()}
+    last = dict(record)
+    assert publish.write_tree(changed, out, keys=new_keys, record=record) == {"written": 2, "unchanged": 3, "removed": 0}
+    assert sorted(changed.asked) == ["articles/c.md", "index.md"]  # the others were not read
+    assert {p: t.decode() for p, t in tree(out).items() if p != publish.MANIFEST} == dict(changed)
+    for path in ("articles/a.md", "articles/b.md", "briefings/x/y.md"):
+        now = (out / path).stat()
+        assert (now.st_ino, now.st_mtime_ns) == (before[path].st_ino, before[path].st_mtime_ns)
+        assert record[path] == last[path]
+    assert record["index.md"][0] == new_keys["index.md"] and record["index.md"][1:] != last["index.md"][1:]
+    # the manifest is what a write without keys makes: no keys, no times in the output
+    plain = tmp_path / "plain"
+    publish.write_tree(dict(changed), plain)
+    assert (plain / publish.MANIFEST).read_bytes() == (out / publish.MANIFEST).read_bytes()
+
+
+def test_with_keys_a_page_edited_by_hand_is_written_again(tmp_path):
+    out = tmp_path / "docs"
+    keys = {path: f"key of {text}" for path, text in PAGES.items()}
+    record: dict = {}
+    publish.write_tree(PAGES, out, keys=keys, record=record)
+    page = out / "articles" / "b.md"
+    page.write_text("# Xé\n", encoding="utf-8")  # same size, later time
+    os.utime(out / "articles" / "a.md", ns=(0, 0))  # same bytes, another time: read back, kept
+    texts = _Texts(PAGES)
+    assert publish.write_tree(texts, out, keys=keys, record=record) == {"written": 1, "unchanged": 3, "removed": 0}
+    assert sorted(texts.asked) == ["articles/a.md", "articles/b.md"]
+    assert page.read_text(encoding="utf-8") == PAGES["articles/b.md"]
+    assert record["articles/a.md"][1:] == [4, 0]  # known again from the read-back
+
+
 def test_a_hand_written_file_is_never_replaced(tmp_path):
     out = tmp_path / "docs"
     (out / "articles").mkdir(parents=True)
