@@ -108,8 +108,6 @@ def _matrices(
     """The columns, vectors and heaviest terms of `articles`: the previous rows of the unchanged
     ones, made afresh for the others. A row is the same either way (it depends on its article
     alone, its entries in the order of their terms), only the column numbers differ."""
-    import scipy.sparse as sp
-
     kept = np.flatnonzero(old_of >= 0)
     fresh = np.flatnonzero(old_of < 0)
     fresh_vectors, fresh_columns = features.vectors_and_columns([articles[i] for i in fresh], terms)
@@ -134,8 +132,6 @@ def _renumbered(matrix: sp.csr_matrix, old_columns: np.ndarray, columns: np.ndar
 
 
 def _renumbered_by(matrix: sp.csr_matrix, number: np.ndarray, width: int) -> sp.csr_matrix:
-    import scipy.sparse as sp
-
     return sp.csr_matrix((matrix.data, number[matrix.indices], matrix.indptr), shape=(matrix.shape[0], width))
 
 
