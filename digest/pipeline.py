@@ -84,6 +84,11 @@ class SentenceMap(Mapping[str, tuple[Sentence, ...]]):
         """The packed offsets of the article's sentences (`sentences.to_spans`)."""
         return self._spans[article_id]
 
+    def fetch(self, article_ids: Iterable[str]) -> None:
+        """Read these articles' offsets from the cache in one go, where they come from there."""
+        if isinstance(self._spans, _Part):
+            self._spans.prepared.fetch(article_ids)
+
     def __contains__(self, article_id: object) -> bool:
         return article_id in self._spans  # Mapping's own would build the sentences to find out
 
@@ -157,8 +162,8 @@ def load(seeds: Path, progress: bool = False, store: Cache = Cache(None)) -> Cor
         files=tuple(files),
         articles=tuple(cleaned),
         notices=tuple(read.merge_notices(notices)),
-        sentences=SentenceMap({a.id: a for a in cleaned}, {aid: p.spans for aid, p in ready.items()}),
-        terms={aid: p.terms for aid, p in ready.items()},
+        sentences=SentenceMap({a.id: a for a in cleaned}, _Part(ready, "spans")),
+        terms=_Part(ready, "terms"),
         keys=article_keys,
     )
 
@@ -202,10 +207,11 @@ def _holds_files(folder: Path, count: int) -> bool:
     return False
 
 
-def _prepared(cleaned: Sequence[Article], keys: Mapping[str, str], store: Cache, progress: bool) -> dict[str, Prepared]:
-    """The prepared form of every article by id, from `store` or made on both cores."""
-    known = store.get_many("prepared", keys.values())
-    todo = by_story([a for a in cleaned if keys[a.id] not in known])
+def _prepared(cleaned: Sequence[Article], keys: Mapping[str, str], store: Cache, progress: bool) -> _PreparedMap:
+    """The prepared form of every article by id: made on both cores, or read from `store` when
+    first asked for."""
+    cached = store.keys_of("prepared")
+    todo = by_story([a for a in cleaned if keys[a.id] not in cached])
     results = _imap(prepare, todo, progress, "prepare")
     # This process only waits for the workers now: the cache writes put off so far, and these
     # results a thousand at a time, are written meanwhile.
@@ -224,7 +230,61 @@ def _prepared(cleaned: Sequence[Article], keys: Mapping[str, str], store: Cache,
             batch = {}
     store.put_many("prepared", batch)
     store.keep_only("prepared", keys.values())
-    return {a.id: known.get(keys[a.id]) or made[keys[a.id]] for a in cleaned}
+    return _PreparedMap({a.id: keys[a.id] for a in cleaned}, made, store)
+
+
+class _PreparedMap(Mapping[str, Prepared]):
+    """Each article's `Prepared` by id: those made in this build, and the cached ones read from
+    the cache when first asked for (`fetch` reads many in one query). A rebuild that summarises
+    two events reads the sentences of their articles only, not ten thousand articles' (0.24 s
+    at 10k). `settle` reads the rest, for a result used once the cache is closed (`run`)."""
+
+    def __init__(self, keys: Mapping[str, str], made: dict[str, Prepared], store: Cache):
+        self.keys, self.found, self.store = keys, made, store
+
+    def fetch(self, article_ids: Iterable[str]) -> None:
+        wanted = {self.keys[a] for a in article_ids if self.keys[a] not in self.found}
+        if wanted:
+            self.found.update(self.store.get_many("prepared", wanted))
+
+    def settle(self) -> None:
+        self.fetch(self.keys)
+
+    def __getitem__(self, article_id: str) -> Prepared:
+        key = self.keys[article_id]
+        if key not in self.found:
+            self.fetch([article_id])
+        if key not in self.found:
+            raise RuntimeError(f"article {article_id}: its sentences and terms are not in the cache (closed, or changed by another build)")
+        return self.found[key]
+
+    def __contains__(self, article_id: object) -> bool:
+        return article_id in self.keys
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.keys)
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+
+class _Part(Mapping):
+    """One field of each `Prepared` of a `_PreparedMap`, by article id."""
+
+    def __init__(self, prepared: _PreparedMap, field: str):
+        self.prepared, self.field = prepared, field
+
+    def __getitem__(self, article_id: str):
+        return getattr(self.prepared[article_id], self.field)
+
+    def __contains__(self, article_id: object) -> bool:
+        return article_id in self.prepared
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.prepared)
+
+    def __len__(self) -> int:
+        return len(self.prepared)
 
 
 # A file changed this long before a build (or earlier) is known by its status to the next one:
@@ -341,9 +401,17 @@ def run(seeds: Path, settings: Settings = Settings(), progress: bool = False, ca
     store = _store(cache_dir)
     try:
         corpus = load(seeds, progress, store)
-        return run_articles(corpus, settings, progress, store)
+        result = run_articles(corpus, settings, progress, store)
+        _settle(corpus)  # the result outlives the cache
+        return result
     finally:
         store.close()
+
+
+def _settle(corpus: Corpus) -> None:
+    """Read from the cache what of `corpus` is still only there (`_PreparedMap`)."""
+    if isinstance(corpus.terms, _Part):
+        corpus.terms.prepared.settle()
 
 
 def run_articles(
@@ -437,6 +505,8 @@ def _events(
     found = store.get_many("events", [batch_key]).get(batch_key)
     if found is None:
         previous = store.get_many("grouping", [grouping_key]).get(grouping_key)
+        if previous is None and isinstance(terms, _Part):
+            terms.prepared.fetch(a.id for a in batch)  # all of them needed: in one query
         found, grouping = events.regroup_batch(batch, previous, terms=terms, keys=keys)
         store.put_many("events", {batch_key: found})
         store.put_many("grouping", {grouping_key: grouping})
@@ -457,6 +527,8 @@ def summarize_events(
     A job carries its articles' sentences as packed offsets into their text, not as records:
     a tenth of the objects to pickle, and the main process never builds them.
     """
+    if isinstance(sents, SentenceMap):
+        sents.fetch(a for e in evts for a in e.article_ids)
     packed = sents.spans if isinstance(sents, SentenceMap) else lambda a: sentences.to_spans(sents[a])
     jobs = [(e, {a: articles[a] for a in e.article_ids}, {a: packed(a) for a in e.article_ids}, settings) for e in evts]
     return _imap(_summarize_one, jobs, progress, "summarize", eager)
@@ -516,6 +588,7 @@ def run_and_render(
     store = _store(cache_dir)
     try:
         result, site = _run_site(seeds, settings, templates, progress, store)
+        _settle(result.corpus)  # the result outlives the cache
         return result, dict(site.texts().items())
     finally:
         store.close()
@@ -587,6 +660,7 @@ class _Pages:
             self.keys.update(known)
         else:
             corpus = self.corpus
+            corpus.sentences.fetch(briefing.article_ids)
             planned = pages.event_pages(briefing, view, self.env, self.articles, corpus.sentences, corpus.keys, key)
             self.made_paths[paths_key] = self._render(planned)
         # Into the cache a batch at a time while the workers summarise, rather than all at the

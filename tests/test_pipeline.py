@@ -271,6 +271,37 @@ def test_a_rebuild_plans_the_pages_of_changed_briefings_only_and_all_after_a_tem
     assert _tree(tmp_path / "out") == _tree(tmp_path / "cold")
 
 
+def test_a_rebuild_reads_the_sentences_and_terms_of_changed_events_only(tmp_path, monkeypatch):
+    seeds = copy_seeds(tmp_path / "seeds", sorted(SEEDS.iterdir()))
+    stories = {
+        "harbour": ("Rotterdam opens deep-water harbour terminal", "Rotterdam opened a deep-water container terminal at its harbour on Monday, port authorities said. Cranes unloaded the first freighter within hours."),
+        "chess": ("Norwegian grandmaster wins blitz chess title", "A Norwegian grandmaster won the world blitz chess championship in Samarkand after a tiebreak. He lost only one game in two days."),
+        "flu": ("Flu season strains Ontario hospitals", "Hospitals across Ontario postponed surgeries as influenza admissions doubled in a week, health officials said."),
+        "rover": ("Rover finds ancient lakebed minerals on Mars", "NASA's rover detected clay minerals in Jezero crater that formed in standing water billions of years ago, scientists reported."),
+    }
+    for name, (title, body) in stories.items():
+        _write_story(seeds, f"{name}.md", "Gazette", title, body)
+    cold = pipeline.build(seeds, tmp_path / "out", cache_dir=tmp_path / "cache")
+    read: list[str] = []
+    get_many = cache.Cache.get_many
+
+    def counting(self, ns, keys):
+        keys = list(keys)
+        if ns == "prepared":
+            read.extend(keys)
+        return get_many(self, ns, keys)
+
+    monkeypatch.setattr(cache.Cache, "get_many", counting)
+    _write_story(seeds, "harbour-2.md", "Courier", "Rotterdam harbour opens deep-water terminal", "Port authorities in Rotterdam opened a deep-water container terminal at the harbour on Monday. The first freighter was unloaded within hours.")
+    warm = pipeline.build(seeds, tmp_path / "out", cache_dir=tmp_path / "cache")
+    sizes = sorted(len(e.article_ids) for e in warm.result.events)
+    assert sizes == [1, 1, 1, 2, 5], sizes  # the two harbour stories share an event
+    # the new article is prepared in this build; of the cached ones, only the harbour event's other
+    # article is read (to summarise it and render its pages), not the seeds' or the other stories'
+    assert len(read) == 1, read
+    assert len(cold.result.corpus.articles) + 1 == len(warm.result.corpus.articles)
+
+
 def test_articles_the_corpus_rules_change_are_split_again(tmp_path):
     """An outlet's recurring paragraph is cut from all its articles after the per-file work
     was done and cached; their sentences and terms must follow the cut text."""

@@ -18,7 +18,7 @@ checks it on real articles added and removed at random).
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -74,8 +74,7 @@ def group(
 ) -> tuple[list[list[Article]], Grouping]:
     """The events of `articles` (as lists of articles) and what the next run needs of this one.
     `keys` name each article's content (optional)."""
-    known = terms or {}
-    found_terms = {a.id: known[a.id] if a.id in known else features.terms(a) for a in articles}
+    found_terms = _Terms(terms or {}, {a.id: a for a in articles})  # looked up only where needed
     days = neighbours.day_numbers(articles)
     prints = fingerprints(articles, found_terms, days, keys)
     k = linkage.NEIGHBOURHOOD * 2
@@ -94,6 +93,26 @@ def group(
     )
     state = Grouping(floor, tuple(a.id for a in articles), prints, columns, vectors, query, searched, candidates, near, pieces)
     return [[articles[i] for i in members] for members in clusters], state
+
+
+class _Terms(Mapping[str, features.Terms]):
+    """`features.terms` by article id: the known ones (possibly read from a cache only when
+    asked for), the others made when asked for."""
+
+    def __init__(self, known: Mapping[str, features.Terms], articles: Mapping[str, Article]):
+        self.known, self.articles = known, articles
+
+    def __getitem__(self, article_id: str) -> features.Terms:
+        return self.known[article_id] if article_id in self.known else features.terms(self.articles[article_id])
+
+    def __contains__(self, article_id: object) -> bool:
+        return article_id in self.articles
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.articles)
+
+    def __len__(self) -> int:
+        return len(self.articles)
 
 
 def _old_numbers(previous: Grouping, articles: Sequence[Article], prints: Sequence[bytes]) -> np.ndarray:
