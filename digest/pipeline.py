@@ -660,7 +660,8 @@ class _Pages:
             self.keys.update(known)
         else:
             corpus = self.corpus
-            corpus.sentences.fetch(briefing.article_ids)
+            if isinstance(corpus.sentences, SentenceMap):
+                corpus.sentences.fetch(briefing.article_ids)
             planned = pages.event_pages(briefing, view, self.env, self.articles, corpus.sentences, corpus.keys, key)
             self.made_paths[paths_key] = self._render(planned)
         # Into the cache a batch at a time while the workers summarise, rather than all at the
@@ -712,9 +713,9 @@ class _PageTexts(Mapping[str, str]):
 
     def __getitem__(self, path: str) -> str:
         key = self.keys[path]
-        found = self.rendered.get(key) or self.read.get(key)
+        found = self.rendered[key] if key in self.rendered else self.read.get(key)
         if found is None:
-            # the first page read from the cache brings those after it in the same query
+            # the first page read from the cache brings every other one not read yet, in one query
             wanted = [k for k in self.keys.values() if k not in self.rendered and k not in self.read]
             self.read.update(self.store.get_many("page", wanted))
             found = self.read.get(key)

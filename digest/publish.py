@@ -98,7 +98,10 @@ def write_tree(
             try:
                 prefix = f"{folder}/" if folder else ""
                 for name in names:
-                    stats[prefix + name] = _write_new(name, contents[prefix + name], dir_fd=folder_fd)
+                    path = prefix + name
+                    # (a page kept by key whose file went missing since is not in `contents`)
+                    data = contents[path] if path in contents else pages[path].encode("utf-8")
+                    stats[path] = _write_new(name, data, dir_fd=folder_fd)
             finally:
                 os.close(folder_fd)
         counts["written"] = len(fresh)
