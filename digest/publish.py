@@ -6,7 +6,10 @@ the manifest `docs/.digest-manifest.json`. A write never touches the live tree:
 1. a complete new tree `<out>.digest-new-<pid>` is built next to it: every hand-written
    file and every unchanged generated file is hard-linked from the live tree (same inode,
    so bytes and modification time are kept), changed and new pages are written fresh, and
-   the new manifest goes last;
+   the new manifest goes last. A generated file is unchanged when its bytes are those of
+   the new page, or, given the pages' cache keys and the last write's record of them, when
+   its key is the same and the file still has the size and modification time it was
+   written with (then its text is not even read);
 2. the two directories are swapped with one `renameat2(RENAME_EXCHANGE)` (Linux): at every
    instant `<out>` is either the whole old tree or the whole new one;
 3. the old tree, now at the staging name, is deleted.
