@@ -15,7 +15,7 @@ import hashlib
 import pickle
 import sqlite3
 import sys
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -179,6 +179,41 @@ class Cache:
         if self._db is not None:
             self._db.close()
             self._db = None
+
+
+class Stored(Mapping[str, Any]):
+    """Values by name, each stored in a `Cache` namespace under its key: those at hand (`found`,
+    by key) in memory, the others read when first asked for, many in one query (`fetch`), or
+    every one not read yet at the first miss (`bulk`: for a caller that will ask for all)."""
+
+    def __init__(self, store: Cache, ns: str, keys: Mapping[str, str], found: dict[str, Any], bulk: bool = False):
+        self.store, self.ns, self.keys, self.found, self.bulk = store, ns, keys, found, bulk
+
+    def fetch(self, names: Iterable[str]) -> None:
+        wanted = {self.keys[n] for n in names if self.keys[n] not in self.found}
+        if wanted:
+            self.found.update(self.store.get_many(self.ns, wanted))
+
+    def settle(self) -> None:
+        """Read every value not read yet: for a caller that uses them once the cache is closed."""
+        self.fetch(self.keys)
+
+    def __getitem__(self, name: str) -> Any:
+        key = self.keys[name]
+        if key not in self.found:
+            self.fetch(self.keys if self.bulk else [name])
+        if key not in self.found:
+            raise RuntimeError(f"{name}: no longer in the cache ({self.ns}; closed, or changed by another build); build again")
+        return self.found[key]
+
+    def __contains__(self, name: object) -> bool:
+        return name in self.keys
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.keys)
+
+    def __len__(self) -> int:
+        return len(self.keys)
 
 
 # What SQLite says of a file that is not a database, or of one whose pages do not hold together.

@@ -161,7 +161,7 @@ def _czech_stemmer() -> Callable[[str], str]:
 
     name = "sumy.nlp.stemmers.czech"
     if name not in sys.modules:
-        package = _package_folder("sumy")
+        package = package_folder("sumy")
         assert package is not None
         spec = importlib.util.spec_from_file_location(name, package / "nlp" / "stemmers" / "czech.py")
         assert spec is not None and spec.loader is not None
@@ -292,7 +292,7 @@ def stop_words(language: str | None) -> frozenset[str]:
 
 def _package_lines(package: str, relative: str) -> list[str] | None:
     """The lines of the file at `relative` in `package`'s folder; None if there is none."""
-    folder = _package_folder(package)
+    folder = package_folder(package)
     if folder is None:
         return None
     try:
@@ -301,7 +301,7 @@ def _package_lines(package: str, relative: str) -> list[str] | None:
         return None
 
 
-def _package_folder(package: str) -> Path | None:
+def package_folder(package: str) -> Path | None:
     """Where an installed package's files are, found without importing it (None if not installed)."""
     import importlib.util
 

@@ -23,7 +23,7 @@ import gzip
 import math
 from functools import lru_cache
 
-from ..text import _package_folder
+from ..text import package_folder
 
 @lru_cache(maxsize=None)
 def weights(language: str) -> tuple[dict[str, float], float]:
@@ -40,7 +40,7 @@ def weights(language: str) -> tuple[dict[str, float], float]:
 
 def _buckets(language: str) -> list[list[str]]:
     """wordfreq's small list for `language`: bucket i holds the words of frequency 10 ** (-i / 100)."""
-    folder = _package_folder("wordfreq")
+    folder = package_folder("wordfreq")
     if folder is None or not (language.isalpha() and language.isascii()):
         return []  # a language from an article's metadata must lead to no other file
     path = folder / "data" / f"small_{language}.msgpack.gz"

@@ -18,7 +18,7 @@ checks it on real articles added and removed at random).
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -57,7 +57,7 @@ def fingerprints(
             digest.update(keys[article.id].encode())
         else:
             digest.update(np.float64(day).tobytes())
-            found_terms = terms[article.id]
+            found_terms = terms[article.id] if article.id in terms else features.terms(article)
             for part in (found_terms.words, found_terms.word_weights, found_terms.names, found_terms.name_weights):
                 digest.update(len(part).to_bytes(8, "little"))
                 digest.update(part.tobytes())
@@ -74,7 +74,9 @@ def group(
 ) -> tuple[list[list[Article]], Grouping]:
     """The events of `articles` (as lists of articles) and what the next run needs of this one.
     `keys` name each article's content (optional)."""
-    found_terms = _Terms(terms or {}, {a.id: a for a in articles})  # looked up only where needed
+    found_terms = terms or {}  # the pipeline's reads each article's from the cache when asked for
+    if keys is None:  # the fingerprints need every article's terms: made once, here
+        found_terms = {a.id: found_terms[a.id] if a.id in found_terms else features.terms(a) for a in articles}
     days = neighbours.day_numbers(articles)
     prints = fingerprints(articles, found_terms, days, keys)
     k = linkage.NEIGHBOURHOOD * 2
@@ -93,26 +95,6 @@ def group(
     )
     state = Grouping(floor, tuple(a.id for a in articles), prints, columns, vectors, query, searched, candidates, near, pieces)
     return [[articles[i] for i in members] for members in clusters], state
-
-
-class _Terms(Mapping[str, features.Terms]):
-    """`features.terms` by article id: the known ones (possibly read from a cache only when
-    asked for), the others made when asked for."""
-
-    def __init__(self, known: Mapping[str, features.Terms], articles: Mapping[str, Article]):
-        self.known, self.articles = known, articles
-
-    def __getitem__(self, article_id: str) -> features.Terms:
-        return self.known[article_id] if article_id in self.known else features.terms(self.articles[article_id])
-
-    def __contains__(self, article_id: object) -> bool:
-        return article_id in self.articles
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self.articles)
-
-    def __len__(self) -> int:
-        return len(self.articles)
 
 
 def _old_numbers(previous: Grouping, articles: Sequence[Article], prints: Sequence[bytes]) -> np.ndarray:

@@ -71,13 +71,6 @@ def required(density_a: np.ndarray, density_b: np.ndarray, floor: float = MIN_SI
     return np.maximum(floor, RELATIVE * np.sqrt(density_a * density_b))
 
 
-def cluster(
-    vectors: sp.csr_matrix, days: np.ndarray, neighbours: Neighbours, floor: float = MIN_SIMILARITY
-) -> list[np.ndarray]:
-    """Clusters as arrays of article indices, each ascending, ordered by their first index."""
-    return clusters_and_pieces(vectors, days, neighbours, floor)[0]
-
-
 def clusters_and_pieces(
     vectors: sp.csr_matrix,
     days: np.ndarray,
@@ -86,10 +79,10 @@ def clusters_and_pieces(
     prints: Sequence[bytes] | None = None,
     known: Mapping[bytes, list[np.ndarray]] | None = None,
 ) -> tuple[list[np.ndarray], dict[bytes, list[np.ndarray]]]:
-    """`cluster`'s clusters, and the clusters of each component of several articles by a key of
-    what decides them: its articles (`prints`, one fingerprint of terms and date per article)
-    and their densities. A component found in `known` is not clustered again. (No keys without
-    `prints`.)"""
+    """Clusters as arrays of article indices, each ascending, ordered by their first index; and
+    the clusters of each component of several articles by a key of what decides them: its
+    articles (`prints`, one fingerprint of terms and date per article) and their densities. A
+    component found in `known` is not clustered again. (No keys without `prints`.)"""
     n = vectors.shape[0]
     dens = density(n, neighbours)
     scores = neighbours.sims / required(dens[neighbours.rows], dens[neighbours.cols], floor)

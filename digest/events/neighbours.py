@@ -61,13 +61,6 @@ def decay_window(floor: float) -> float:
     return DECAY_GRACE_DAYS + DECAY_HALF_LIFE_DAYS * math.log2(1.0 / floor)
 
 
-def nearest(vectors: sp.csr_matrix, days: np.ndarray, k: int, floor: float) -> Found:
-    """The `k` most similar other articles of each article (fewer in a small corpus).
-
-    `vectors` has L2-normalised rows; see `Index`."""
-    return Index(vectors, days, floor).nearest(k)
-
-
 class Index:
     """Articles in date order (undated last) with their heaviest terms, to look up neighbours.
 
