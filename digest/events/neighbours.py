@@ -169,12 +169,17 @@ def _candidates(query, searched, days, block, ranges, window) -> tuple[np.ndarra
     for first, last in ranges:
         if last <= first:
             continue
-        product = (searched[first:last] @ block_t).tocoo()  # (columns, block rows)
-        cols = product.row + first
-        rows = block[product.col]
-        gap = np.abs(days[rows] - days[cols])
-        scores = product.data * decay(days[rows], days[cols])
-        useful = (scores >= MIN_CANDIDATE_SCORE) & (rows != cols) & ~(gap > window)  # NaN: undated, kept
+        product = searched[first:last] @ block_t  # (columns, block rows)
+        # The decay is at most 1, so a pair whose overlap is below the bar stays below it: those
+        # (half of a crowded window's pairs) are dropped before anything else is made of them.
+        at = np.flatnonzero(product.data >= MIN_CANDIDATE_SCORE)
+        cols = np.repeat(np.arange(first, last), np.diff(product.indptr))[at]
+        rows = block[product.indices[at]]
+        row_days, col_days = days[rows], days[cols]
+        near = (rows != cols) & ~(np.abs(row_days - col_days) > window)  # NaN: undated, kept
+        rows, cols = rows[near], cols[near]
+        scores = product.data[at][near] * decay(row_days[near], col_days[near])
+        useful = scores >= MIN_CANDIDATE_SCORE
         rows_all.append(rows[useful])
         cols_all.append(cols[useful])
         scores_all.append(scores[useful])
