@@ -109,7 +109,9 @@ def write_tree(
                 os.close(folder_fd)
         counts["written"] = len(fresh)
         manifest = {"generated": dict(sorted(digests.items()))}
-        (staging / MANIFEST).write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+        # One page a line, as `indent` would put it, through the C encoder (which `indent` turns
+        # off: 40 ms for 10,000 pages against 5).
+        (staging / MANIFEST).write_text(json.dumps(manifest, sort_keys=True, separators=(",\n", ": ")) + "\n", encoding="utf-8")
         swap_into_place(staging, out)
         _recorded(record, keys, stats)
     finally:
@@ -219,7 +221,7 @@ class _Checker:
                     self.empty[folder] = next(entries, None) is None
             except OSError:
                 self.empty[folder] = True  # not there (or not a folder): nothing in it to follow
-        page = os.path.join(self.folders[folder], name)
+        page = f"{self.folders[folder]}/{name}"  # (a join per page took longer than its lstat)
         mode = 0  # not there yet: nothing to follow
         if not self.empty[folder]:
             try:
