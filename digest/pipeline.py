@@ -7,6 +7,7 @@ Every door (the CLI, the MkDocs plugin, the benchmarks) comes through here, so t
 from __future__ import annotations
 
 import atexit
+import functools
 import gc
 import multiprocessing
 import os
@@ -386,13 +387,15 @@ def run_articles(
     settings: Settings = Settings(),
     progress: bool = False,
     store: Cache = Cache(None),
-    each: Callable[[Briefing, str], None] | None = None,
+    each: Callable[[Briefing, str, _Rendered | None], None] | None = None,
+    pages: _EventPages | None = None,
 ) -> Result:
     """Events and briefings for an already read corpus.
 
-    `each` is called with every briefing and its content hash as soon as the briefing is made
-    (by language, the largest last; in event order within one): the workers go on summarising
-    the next events meanwhile.
+    `each` is called with every briefing, its content hash and, with `pages`, the pages the
+    workers rendered of it (None when it was summarised here or found in the cache) as soon as
+    the briefing is made (by language, the largest last; in event order within one): the
+    workers go on summarising the next events meanwhile.
     """
     from . import events
 
@@ -420,7 +423,7 @@ def run_articles(
         hashes = {e.id: cache.key("briefing", e, [keys[a] for a in e.article_ids], settings) for e in evts}
         known = store.get_many("briefing", hashes.values())
         fresh = [e for e in evts if hashes[e.id] not in known]
-        made = summarize_events(fresh, articles, sents, settings, progress, eager=True)  # submitted to the workers now
+        made = _summarized(fresh, articles, sents, settings, progress, pages, hashes, corpus.keys)  # submitted to the workers now
         streams.append(_in_order(evts, hashes, known, made))
         grouped += evts
         batch_keys.append(batch_key)
@@ -430,12 +433,12 @@ def run_articles(
 
     by_event: dict[str, Briefing] = {}
     fresh_briefings: dict[str, Briefing] = {}
-    for event, briefing, is_fresh in chain.from_iterable(streams):
+    for event, briefing, rendered, is_fresh in chain.from_iterable(streams):
         by_event[event.id] = briefing
         if is_fresh:
             fresh_briefings[briefing_keys[event.id]] = briefing
         if each is not None:
-            each(briefing, briefing_keys[event.id])
+            each(briefing, briefing_keys[event.id], rendered)
     store.put_many("briefing", fresh_briefings)
     store.keep_only("briefing", briefing_keys.values())
     evts = events.ordered(grouped, articles)
@@ -450,12 +453,16 @@ def run_articles(
 
 
 def _in_order(
-    evts: Sequence[Event], hashes: Mapping[str, str], known: Mapping[str, Briefing], made: Iterator[Briefing]
-) -> Iterator[tuple[Event, Briefing, bool]]:
-    """(event, briefing, whether it is new) in the order of `evts`; `made` yields the new ones in that order."""
+    evts: Sequence[Event],
+    hashes: Mapping[str, str],
+    known: Mapping[str, Briefing],
+    made: Iterator[tuple[Briefing, _Rendered | None]],
+) -> Iterator[tuple[Event, Briefing, _Rendered | None, bool]]:
+    """(event, briefing, its pages if rendered, whether it is new) in the order of `evts`; `made`
+    yields the new ones in that order."""
     for event in evts:
         found = known.get(hashes[event.id])
-        yield (event, found, False) if found is not None else (event, next(made), True)
+        yield (event, found, None, False) if found is not None else (event, *next(made), True)
 
 
 def _events(
@@ -494,19 +501,92 @@ def summarize_events(
     A job carries its articles' sentences as packed offsets into their text, not as records:
     a tenth of the objects to pickle, and the main process never builds them.
     """
+    return _imap(_summarize_one, _jobs(evts, articles, sents, settings), progress, "summarize", eager)
+
+
+def _summarized(
+    evts: Sequence[Event],
+    articles: Mapping[str, Article],
+    sents: Mapping[str, tuple[Sentence, ...]],
+    settings: Settings,
+    progress: bool,
+    pages: _EventPages | None,
+    hashes: Mapping[str, str],
+    article_keys: Mapping[str, str],
+) -> Iterator[tuple[Briefing, _Rendered | None]]:
+    """`summarize_events(..., eager=True)`, each briefing with its pages when the workers make
+    them (`pages` given): a worker has the event's articles and sentences at hand, and this
+    process, which groups the events and writes the cache meanwhile, would be left rendering
+    after the workers are done (50k: 5 s with one core idle, against none with this)."""
+    jobs = _jobs(evts, articles, sents, settings)
+    if pages is None or not _on_pool(jobs, eager=True):  # summarised here: rendered here, as pages are cached
+        return ((briefing, None) for briefing in _imap(_summarize_one, jobs, progress, "summarize", eager=True))
+    jobs = [(*job, pages, hashes[e.id], {a: article_keys.get(a) for a in e.article_ids}) for e, job in zip(evts, jobs)]
+    return _imap(_summarize_and_render, jobs, progress, "summarize", eager=True)
+
+
+def _jobs(evts: Sequence[Event], articles: Mapping[str, Article], sents: Mapping[str, tuple[Sentence, ...]], settings: Settings) -> list[tuple]:
     if isinstance(sents, SentenceMap):
         sents.fetch(a for e in evts for a in e.article_ids)
     packed = sents.spans if isinstance(sents, SentenceMap) else lambda a: sentences.to_spans(sents[a])
-    jobs = [(e, {a: articles[a] for a in e.article_ids}, {a: packed(a) for a in e.article_ids}, settings) for e in evts]
-    return _imap(_summarize_one, jobs, progress, "summarize", eager)
+    return [(e, {a: articles[a] for a in e.article_ids}, {a: packed(a) for a in e.article_ids}, settings) for e in evts]
 
 
 def _summarize_one(job) -> Briefing:
+    return _summarize_with_sentences(job)[0]
+
+
+def _summarize_with_sentences(job) -> tuple[Briefing, dict[str, tuple[Sentence, ...]]]:
     from . import summarize
 
-    event, articles, spans, settings = job
+    event, articles, spans, settings = job[:4]
     sents = {a: sentences.from_spans(articles[a], spans[a]) for a in event.article_ids}
-    return summarize.summarize(event, articles, sents, words=settings.words)
+    return summarize.summarize(event, articles, sents, words=settings.words), sents
+
+
+def _summarize_and_render(job) -> tuple[Briefing, _Rendered]:
+    briefing, sents = _summarize_with_sentences(job)
+    _, articles, _, _, pages, key, article_keys = job
+    return briefing, pages.render(briefing, key, articles, sents, article_keys)
+
+
+# A briefing's view and its pages' texts with their cache keys, by path, as a worker made them.
+_Rendered = tuple["BriefingView", dict[str, tuple[str, str]]]
+
+
+@dataclass(frozen=True)
+class _EventPages:
+    """How a worker renders the pages of a briefing (`pages.event_pages`) as `_Pages` would."""
+
+    templates: tuple[Path, ...]
+    version: str  # `pages.templates_digest(templates)`
+
+    def render(
+        self,
+        briefing: Briefing,
+        key: str,
+        articles: Mapping[str, Article],
+        sents: Mapping[str, tuple[Sentence, ...]],
+        article_keys: Mapping[str, str | None],
+    ) -> _Rendered:
+        from . import pages
+
+        view = pages.briefing_view(briefing, articles)
+        planned = pages.event_pages(briefing, view, _jinja(self.templates), articles, sents, article_keys, key)
+        return view, {path: (page_key(path, page, self.version), page.make()) for path, page in planned.items()}
+
+
+@functools.lru_cache(maxsize=4)
+def _jinja(templates: tuple[Path, ...]):
+    """A worker's Jinja environment for these template folders, made once."""
+    from . import pages
+
+    return pages.environment(templates)
+
+
+def page_key(path: str, page: Page, version: str) -> str:
+    """The cache key of a page: its path, what it shows and the templates' digest."""
+    return cache.key("page", path, page.inputs, version)
 
 
 @dataclass(frozen=True)
@@ -567,7 +647,7 @@ def _run_site(
 ) -> tuple[Result, _Pages]:
     corpus = load(seeds, progress, store)
     site = _Pages(corpus, templates, store)
-    result = run_articles(corpus, settings, progress, store, each=site.add)
+    result = run_articles(corpus, settings, progress, store, each=site.add, pages=site.for_workers)
     release_pool()  # the workers hold hundreds of MB: stopped before the site pages are made and written
     site.finish(result)
     return result, site
@@ -591,6 +671,7 @@ class _Pages:
         self.corpus, self.store = corpus, store
         self.articles = {a.id: a for a in corpus.articles}
         self.env, self.version = pages.environment(templates), pages.templates_digest(templates)
+        self.for_workers = _EventPages(tuple(templates), self.version)
         # The last build's views and pages, in two queries rather than two per event: a rebuild
         # needs nearly all of them, and a cold build finds none.
         self.known_views: dict[str, BriefingView] = store.get_all("view")
@@ -608,15 +689,17 @@ class _Pages:
         self.made: dict[str, str] = {}  # the pages rendered here, by cache key, for the cache
         self.rendered: dict[str, str] = {}  # ... all of them
 
-    def add(self, briefing: Briefing, key: str) -> None:
-        """Render the pages of `briefing` (`key`: its content hash) and of its articles."""
+    def add(self, briefing: Briefing, key: str, rendered: _Rendered | None = None) -> None:
+        """Render the pages of `briefing` (`key`: its content hash) and of its articles, unless
+        a worker did (`rendered`)."""
         from . import pages
 
         # A briefing's view follows from the briefing and its articles, both in its content hash.
         view_key = cache.key("view", key)
         view = self.known_views.get(view_key)
         if view is None:
-            view = self.made_views[view_key] = pages.briefing_view(briefing, self.articles)
+            view = rendered[0] if rendered is not None else pages.briefing_view(briefing, self.articles)
+            self.made_views[view_key] = view
         self.views[briefing.event_id] = view
         self.view_keys.append(view_key)
         # The pages follow from the briefing, its articles (both in `key`) and the templates.
@@ -625,6 +708,8 @@ class _Pages:
         known = self.known_paths.get(paths_key)
         if known is not None and all(k in self.have for k in known.values()):
             self.keys.update(known)
+        elif rendered is not None:
+            self.made_paths[paths_key] = self._keep(rendered[1])
         else:
             corpus = self.corpus
             if isinstance(corpus.sentences, SentenceMap):
@@ -662,11 +747,21 @@ class _Pages:
 
     def _render(self, planned: Mapping[str, Page]) -> dict[str, str]:
         """Render the planned pages that are not in the cache; their cache keys by path."""
-        keys = {path: cache.key("page", path, page.inputs, self.version) for path, page in planned.items()}
+        keys = {path: page_key(path, page, self.version) for path, page in planned.items()}
         for path, page in planned.items():
             if keys[path] not in self.have:
                 self.made[keys[path]] = page.make()
                 self.have.add(keys[path])
+        self.keys.update(keys)
+        return keys
+
+    def _keep(self, rendered: Mapping[str, tuple[str, str]]) -> dict[str, str]:
+        """`_render`'s for pages a worker rendered: (cache key, text) by path."""
+        for page_key_, text in rendered.values():
+            if page_key_ not in self.have:
+                self.made[page_key_] = text
+                self.have.add(page_key_)
+        keys = {path: page_key_ for path, (page_key_, _) in rendered.items()}
         self.keys.update(keys)
         return keys
 

@@ -331,14 +331,20 @@ def test_the_worker_pool_keeps_the_order_of_the_jobs():
 
 
 def test_pages_rendered_as_the_pool_summarises_are_the_pages_of_the_whole_result(tmp_path, monkeypatch):
-    """`run_and_render` renders each briefing's pages as soon as the workers hand the briefing
-    back (a pool even for these few files here): the pages `pages.render` makes of the result."""
+    """`run_and_render` has the workers render each briefing's pages as they summarise it (a
+    pool even for these few files here): the pages `pages.render` makes of the result, and
+    none of them rendered in this process."""
     seeds = copy_seeds(tmp_path / "seeds", sorted(SEEDS.iterdir()))
     _write_story(seeds, "quake.md", "Wire", "Earthquake shakes coastal town", "A strong earthquake shook the coastal town of Ayvalik on Tuesday, damaging old houses. Rescue teams searched the rubble through the night.")
     _write_story(seeds, "match.md", "Sports Daily", "Local club wins the cup final", "The local club won the cup final on Sunday after a penalty shoot-out. Fans celebrated in the main square until dawn.")
     monkeypatch.setattr(pipeline, "_POOL_THRESHOLD", 2)
+    here: list[str] = []  # the workers fork from a server that has not seen this patch
+    event_pages = pages.event_pages
+    monkeypatch.setattr(pages, "event_pages", lambda briefing, *rest: here.append(briefing.event_id) or event_pages(briefing, *rest))
+    pipeline.release_pool()
     result, rendered = pipeline.run_and_render(seeds)
-    assert len(result.briefings) > 1
+    assert len(result.briefings) > 1 and here == []
+    monkeypatch.undo()
     assert rendered == pages.render(result)
 
 
