@@ -572,19 +572,20 @@ class _EventPages:
         from . import pages
 
         view = pages.briefing_view(briefing, articles)
-        planned = pages.event_pages(briefing, view, _jinja(self.templates), articles, sents, article_keys, key)
-        return view, {path: (page_key(path, page, self.version), page.make()) for path, page in planned.items()}
+        planned = pages.event_pages(briefing, view, _jinja(self.templates, self.version), articles, sents, article_keys, key)
+        return view, {path: (_page_key(path, page, self.version), page.make()) for path, page in planned.items()}
 
 
 @functools.lru_cache(maxsize=4)
-def _jinja(templates: tuple[Path, ...]):
-    """A worker's Jinja environment for these template folders, made once."""
+def _jinja(templates: tuple[Path, ...], version: str):
+    """A worker's Jinja environment for these template folders, made once for each `version` of
+    their files (the environment does not look at them again: `pages.environment`)."""
     from . import pages
 
     return pages.environment(templates)
 
 
-def page_key(path: str, page: Page, version: str) -> str:
+def _page_key(path: str, page: Page, version: str) -> str:
     """The cache key of a page: its path, what it shows and the templates' digest."""
     return cache.key("page", path, page.inputs, version)
 
@@ -660,9 +661,10 @@ def _store(cache_dir: Path | None) -> Cache:
 class _Pages:
     """Every page of a build, reusing each one whose inputs (and templates, and code) are unchanged.
 
-    A briefing's page and its articles' pages are rendered as soon as the briefing is made (`add`),
-    while the workers summarise the next events; the site pages, which list every briefing, last
-    (`finish`). In this process: sending pages to the workers costs more pickling than rendering them.
+    A briefing's page and its articles' pages are rendered by the worker that summarised it, which
+    has the articles and sentences at hand (`for_workers`), or here as soon as the briefing is made
+    (`add`) when it was summarised here; the site pages, which list every briefing, last
+    (`finish`), here: sending every briefing's view to a worker would cost more than rendering them.
     """
 
     def __init__(self, corpus: Corpus, templates: Sequence[Path], store: Cache):
@@ -747,7 +749,7 @@ class _Pages:
 
     def _render(self, planned: Mapping[str, Page]) -> dict[str, str]:
         """Render the planned pages that are not in the cache; their cache keys by path."""
-        keys = {path: page_key(path, page, self.version) for path, page in planned.items()}
+        keys = {path: _page_key(path, page, self.version) for path, page in planned.items()}
         for path, page in planned.items():
             if keys[path] not in self.have:
                 self.made[keys[path]] = page.make()
@@ -757,11 +759,11 @@ class _Pages:
 
     def _keep(self, rendered: Mapping[str, tuple[str, str]]) -> dict[str, str]:
         """`_render`'s for pages a worker rendered: (cache key, text) by path."""
-        for page_key_, text in rendered.values():
-            if page_key_ not in self.have:
-                self.made[page_key_] = text
-                self.have.add(page_key_)
-        keys = {path: page_key_ for path, (page_key_, _) in rendered.items()}
+        for key, text in rendered.values():
+            if key not in self.have:
+                self.made[key] = text
+                self.have.add(key)
+        keys = {path: key for path, (key, _) in rendered.items()}
         self.keys.update(keys)
         return keys
 
