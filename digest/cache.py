@@ -187,10 +187,15 @@ class Cache:
 class Stored(Mapping[str, Any]):
     """Values by name, each stored in a `Cache` namespace under its key: those at hand (`found`,
     by key) in memory, the others read when first asked for, many in one query (`fetch`), or
-    every one not read yet at the first miss (`bulk`: for a caller that will ask for all)."""
+    every one not read yet at the first miss (`bulk`: for a caller that will ask for all).
 
-    def __init__(self, store: Cache, ns: str, keys: Mapping[str, str], found: dict[str, Any], bulk: bool = False):
-        self.store, self.ns, self.keys, self.found, self.bulk = store, ns, keys, found, bulk
+    `field` gives that attribute of each value instead; two such views of one namespace that
+    share `found` read each value once for both."""
+
+    def __init__(
+        self, store: Cache, ns: str, keys: Mapping[str, str], found: dict[str, Any], bulk: bool = False, field: str | None = None
+    ):
+        self.store, self.ns, self.keys, self.found, self.bulk, self.field = store, ns, keys, found, bulk, field
 
     def fetch(self, names: Iterable[str]) -> None:
         wanted = {self.keys[n] for n in names if self.keys[n] not in self.found}
@@ -207,7 +212,7 @@ class Stored(Mapping[str, Any]):
             self.fetch(self.keys if self.bulk else [name])
         if key not in self.found:
             raise RuntimeError(f"{name}: no longer in the cache ({self.ns}; closed, or changed by another build); build again")
-        return self.found[key]
+        return self.found[key] if self.field is None else getattr(self.found[key], self.field)
 
     def __contains__(self, name: object) -> bool:
         return name in self.keys

@@ -87,7 +87,7 @@ class SentenceMap(Mapping[str, tuple[Sentence, ...]]):
 
     def fetch(self, article_ids: Iterable[str]) -> None:
         """Read these articles' offsets from the cache in one go, where they come from there."""
-        if isinstance(self._spans, _Part):
+        if isinstance(self._spans, cache.Stored):
             self._spans.fetch(article_ids)
 
     def __contains__(self, article_id: object) -> bool:
@@ -163,8 +163,8 @@ def load(seeds: Path, progress: bool = False, store: Cache = Cache(None)) -> Cor
         files=tuple(files),
         articles=tuple(cleaned),
         notices=tuple(read.merge_notices(notices)),
-        sentences=SentenceMap({a.id: a for a in cleaned}, _Part(ready, "spans")),
-        terms=_Part(ready, "terms"),
+        sentences=SentenceMap({a.id: a for a in cleaned}, ready("spans")),
+        terms=ready("terms"),
         keys=article_keys,
     )
 
@@ -208,10 +208,13 @@ def _holds_files(folder: Path, count: int) -> bool:
     return False
 
 
-def _prepared(cleaned: Sequence[Article], keys: Mapping[str, str], store: Cache, progress: bool) -> cache.Stored:
-    """The prepared form of every article by id: made on both cores, or read from `store` when
-    first asked for (a rebuild that summarises two events reads the sentences of their articles
-    only, not ten thousand articles': 0.24 s at 10k)."""
+def _prepared(
+    cleaned: Sequence[Article], keys: Mapping[str, str], store: Cache, progress: bool
+) -> Callable[[str], cache.Stored]:
+    """One field of the prepared form of every article by id (`Prepared`'s, by name): made on
+    both cores, or read from `store` when first asked for (a rebuild that summarises two events
+    reads the sentences of their articles only, not ten thousand articles': 0.24 s at 10k). The
+    fields share what is read: an article's record is read once for both."""
     cached = store.keys_of("prepared")
     todo = by_story([a for a in cleaned if keys[a.id] not in cached])
     results = _imap(prepare, todo, progress, "prepare")
@@ -232,27 +235,8 @@ def _prepared(cleaned: Sequence[Article], keys: Mapping[str, str], store: Cache,
             batch = {}
     store.put_many("prepared", batch)
     store.keep_only("prepared", keys.values())
-    return cache.Stored(store, "prepared", {a.id: keys[a.id] for a in cleaned}, made)
-
-
-class _Part(Mapping):
-    """One field of each `Prepared` of `_prepared`'s, by article id."""
-
-    def __init__(self, prepared: cache.Stored, field: str):
-        self.prepared, self.field = prepared, field
-        self.fetch, self.settle = prepared.fetch, prepared.settle
-
-    def __getitem__(self, article_id: str):
-        return getattr(self.prepared[article_id], self.field)
-
-    def __contains__(self, article_id: object) -> bool:
-        return article_id in self.prepared
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self.prepared)
-
-    def __len__(self) -> int:
-        return len(self.prepared)
+    by_id = {a.id: keys[a.id] for a in cleaned}
+    return lambda field: cache.Stored(store, "prepared", by_id, made, field=field)
 
 
 # A file changed this long before a build (or earlier) is known by its status to the next one:
@@ -378,7 +362,7 @@ def run(seeds: Path, settings: Settings = Settings(), progress: bool = False, ca
 
 def _settle(corpus: Corpus) -> None:
     """Read from the cache what of `corpus` is still only there (`_prepared`)."""
-    if isinstance(corpus.terms, _Part):
+    if isinstance(corpus.terms, cache.Stored):
         corpus.terms.settle()
 
 
@@ -479,7 +463,7 @@ def _events(
     found = store.get_many("events", [batch_key]).get(batch_key)
     if found is None:
         previous = store.get_many("grouping", [grouping_key]).get(grouping_key)
-        if previous is None and isinstance(terms, _Part):
+        if previous is None and isinstance(terms, cache.Stored):
             terms.fetch(a.id for a in batch)  # all of them needed: in one query
         found, grouping = events.regroup_batch(batch, previous, terms=terms, keys=keys)
         store.put_many("events", {batch_key: found})
@@ -710,8 +694,9 @@ class _Pages:
         known = self.known_paths.get(paths_key)
         if known is not None and all(k in self.have for k in known.values()):
             self.keys.update(known)
-        elif rendered is not None:
-            self.made_paths[paths_key] = self._keep(rendered[1])
+        elif rendered is not None:  # by a worker: (cache key, text) by path
+            texts = rendered[1]
+            self.made_paths[paths_key] = self._keep({path: key for path, (key, _) in texts.items()}, lambda path: texts[path][1])
         else:
             corpus = self.corpus
             if isinstance(corpus.sentences, SentenceMap):
@@ -750,22 +735,17 @@ class _Pages:
     def _render(self, planned: Mapping[str, Page]) -> dict[str, str]:
         """Render the planned pages that are not in the cache; their cache keys by path."""
         keys = {path: _page_key(path, page, self.version) for path, page in planned.items()}
-        for path, page in planned.items():
-            if keys[path] not in self.have:
-                self.made[keys[path]] = page.make()
-                self.have.add(keys[path])
-        self.keys.update(keys)
-        return keys
+        return self._keep(keys, lambda path: planned[path].make())
 
-    def _keep(self, rendered: Mapping[str, tuple[str, str]]) -> dict[str, str]:
-        """`_render`'s for pages a worker rendered: (cache key, text) by path."""
-        for key, text in rendered.values():
+    def _keep(self, keys: Mapping[str, str], text: Callable[[str], str]) -> dict[str, str]:
+        """Take the pages `keys` names (cache key by path), the text of each one not in the cache
+        from `text(path)`; their keys by path."""
+        for path, key in keys.items():
             if key not in self.have:
-                self.made[key] = text
+                self.made[key] = text(path)
                 self.have.add(key)
-        keys = {path: key for path, (key, _) in rendered.items()}
         self.keys.update(keys)
-        return keys
+        return dict(keys)
 
 
 def cluster_records(records: Sequence[dict], progress: bool = False) -> tuple[list[tuple[str, str]], list[Notice]]:
