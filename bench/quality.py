@@ -421,6 +421,8 @@ def report(
         "program reaches; `--variants` compares the two), and never two that would tell one point",
         "twice: near-copies, the same words with other figures, or one holding 60% of the other's",
         "content stems. Citation checks cover every briefing made above plus the seeds' briefing.",
+        "Where the gap to the targets lies (what better concept weights, or an extractive oracle,",
+        "would reach): `python bench/headroom.py`.",
         f"Run time: {seconds:.0f} s.",
     ]
     return "\n".join(lines) + "\n"
