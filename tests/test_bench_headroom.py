@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import sys
 from pathlib import Path
 
@@ -70,8 +71,21 @@ def test_oracle_takes_the_reference_sentence_first_and_keeps_to_the_budget():
     assert LEDE in chosen
 
 
-def test_fitted_table_holds_reference_shares():
-    cluster = _cluster(references=(LEDE,))
-    table = headroom.fit_feature_table([cluster], 40)
-    assert table and all(0.0 <= share <= 1.0 for share in table.values())
-    assert max(table.values()) > 0  # the lede's concepts are in the reference
+def test_concept_features_say_how_often_early_and_where_a_concept_is_told():
+    features = headroom.concept_features(_cluster())
+    names = dict(zip(headroom.FEATURES, features[("coastal", "town")]))
+    assert names["articles mentioning (log)"] == pytest.approx(math.log1p(3))
+    assert names["ledes stating"] == 3 and names["first position (log)"] == 0.0
+    detail = dict(zip(headroom.FEATURES, features[("zeppelin", "museum")]))
+    assert detail["articles mentioning (log)"] == pytest.approx(math.log1p(1)) and detail["ledes stating"] == 0
+    assert detail["first position (log)"] == pytest.approx(math.log1p(2))
+    assert detail["in the last article"] and not detail["in the first article"]
+    assert dict(zip(headroom.FEATURES, features[("in", "marden")]))["in a headline"]
+
+
+def test_fitted_model_ranks_what_the_references_hold_higher():
+    cluster = _cluster(references=(LEDE, LEDE))
+    model = headroom.fit([cluster], headroom.TWO_FEATURES)
+    features = headroom.concept_features(cluster)
+    told, detail = ([features[p][k] for k in headroom.TWO_FEATURES] for p in [("coastal", "town"), ("zeppelin", "museum")])
+    assert model.predict_proba([told])[0, 1] > model.predict_proba([detail])[0, 1]

@@ -108,7 +108,10 @@ def test_read_file_never_raises_and_accounts_for_the_file(folder, case):
     path.write_bytes(content)
     articles, notices = read.read_file(path, folder)
 
-    assert articles or (notices and all(n.skipped for n in notices))
+    # nothing read: a notice says what was skipped (a file-level warning, such as the encoding
+    # it was read in, may come with it: b"\x80" as JSONL is read as Windows-1252, then its
+    # one line is not JSON)
+    assert articles or any(n.skipped for n in notices)
     assert all(n.path == path.name and n.reason.strip() for n in notices)
     repeated = [record for record, count in Counter(n.record for n in notices).items() if count > 1]
     assert repeated == [], "one notice per file or record"
