@@ -11,7 +11,7 @@ article), one sentence splitter (`digest.sentences`) and one budget for all syst
 * ROUGE-1 / ROUGE-2 recall of our summariser against Lead (round-robin of the articles'
   first sentences; and again passing over sentences under 6 words, such as the dateline a
   WikiNews article opens with), sumy's LexRank and TextRank, at 250 and 100 words on TAC English;
-* the same at 250 words for the 6 other languages of `mds_all_languages.jsonl` (its English
+* the same at 250 and 100 words for the 6 other languages of `mds_all_languages.jsonl` (its English
   clusters are those of `mds_english.jsonl`);
 * citation checks on every briefing made (TAC clusters and the seeds): are points verbatim
   sentences of a cited article, and does every cited span really carry the point;
@@ -473,7 +473,8 @@ def run(data: Path) -> str:
         scores += evaluate(english, "TAC 2011 English", budget, every)
     per_language = {name: every[name] for name in ("ours", "Lead", LEAD_PROSE, "LexRank (sumy)")}
     for label, clusters in other_languages(data, english).items():
-        scores += evaluate(clusters, f"TAC 2011 {label}", BUDGETS[0], per_language)
+        for budget in BUDGETS:
+            scores += evaluate(clusters, f"TAC 2011 {label}", budget, per_language)
     checked = list(ours.made)
     seeds = seed_briefing(BUDGETS[0])
     if seeds is not None:
