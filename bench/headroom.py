@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import functools
 import math
 import sys
 from collections import Counter, defaultdict
@@ -133,12 +134,16 @@ FEATURES = (
 TWO_FEATURES = (0, 1)  # what ours weighs by
 
 
+@functools.lru_cache(maxsize=None)
 def concept_features(cluster: quality.Cluster) -> dict[Pair, list[float]]:
-    """FEATURES of every concept of the cluster's articles: what could tell an important one."""
+    """FEATURES of every concept of the cluster's articles: what could tell an important one.
+    Kept for each cluster: both fitted models are trained on English's and weigh with them."""
     stop = function_words(cluster.language)
     rarity, unlisted = background.weights(cluster.language)
     sents = quality.split_all(cluster.articles)
-    found: dict[Pair, dict] = defaultdict(lambda: {"articles": set(), "ledes": 0, "mentions": 0, "first": 99, "rare": 0.0})
+    found: dict[Pair, dict] = defaultdict(
+        lambda: {"articles": set(), "ledes": 0, "mentions": 0, "first": 99, "rare": 0.0, "stop": False}
+    )
     headlines: set[Pair] = set()
     last = len(cluster.articles) - 1
     for k, article in enumerate(cluster.articles):
